@@ -1,0 +1,7 @@
+//! The `rudder` binary: a thin shell over the library.
+
+mod cli;
+
+fn main() -> std::process::ExitCode {
+    cli::main()
+}

@@ -1,0 +1,474 @@
+//! The kustomization file: finding it in a directory, reading it strictly (an unknown
+//! field is an error, as in kustomize) into typed fields.
+
+use std::path::{Path, PathBuf};
+
+use crate::yaml::{self, Dialect, Map, Value};
+
+use super::error::Error;
+
+/// File names kustomize accepts, in its order of preference.
+pub const FILE_NAMES: &[&str] = &["kustomization.yaml", "kustomization.yml", "Kustomization"];
+
+/// Fields this part of rudder reads; the others are known to kustomize and refused with a
+/// clear message until supported.
+const KNOWN: &[&str] = &[
+    "apiVersion",
+    "kind",
+    "metadata",
+    "openapi",
+    "namePrefix",
+    "nameSuffix",
+    "namespace",
+    "commonLabels",
+    "labels",
+    "commonAnnotations",
+    "patchesStrategicMerge",
+    "patchesJson6902",
+    "patches",
+    "images",
+    "imageTags",
+    "replacements",
+    "replicas",
+    "vars",
+    "sortOptions",
+    "resources",
+    "crds",
+    "bases",
+    "components",
+    "configMapGenerator",
+    "secretGenerator",
+    "helmGlobals",
+    "helmCharts",
+    "helmChartInflationGenerator",
+    "generatorOptions",
+    "configurations",
+    "generators",
+    "transformers",
+    "validators",
+    "inventory",
+    "buildMetadata",
+];
+
+/// Fields that belong to the next part of `rudder build` (patches, replacements,
+/// components, vars, openapi, configurations, plugin configs, helm charts).
+const NOT_YET: &[&str] = &[
+    "openapi",
+    "patchesStrategicMerge",
+    "patchesJson6902",
+    "patches",
+    "replacements",
+    "vars",
+    "components",
+    "helmGlobals",
+    "helmCharts",
+    "helmChartInflationGenerator",
+    "configurations",
+    "generators",
+    "transformers",
+    "validators",
+    "inventory",
+    "imageTags",
+];
+
+/// `labels:` entry.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LabelSet {
+    pub pairs: Map,
+    pub include_selectors: bool,
+    pub include_templates: bool,
+}
+
+/// `images:` entry.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Image {
+    pub name: String,
+    pub new_name: String,
+    pub new_tag: String,
+    pub digest: String,
+    /// `tagSuffix` appended to the tag (kustomize v5.1+).
+    pub tag_suffix: String,
+}
+
+/// `replicas:` entry.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Replica {
+    pub name: String,
+    pub count: i64,
+}
+
+/// Options of a generator or of all generators.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct GeneratorOptions {
+    pub labels: Map,
+    pub annotations: Map,
+    pub disable_name_suffix_hash: Option<bool>,
+    pub immutable: Option<bool>,
+}
+
+/// A `configMapGenerator` or `secretGenerator` entry.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct GeneratorArgs {
+    pub name: String,
+    pub namespace: String,
+    /// `create` (default), `merge` or `replace`.
+    pub behavior: String,
+    pub literals: Vec<String>,
+    pub files: Vec<String>,
+    pub envs: Vec<String>,
+    pub options: Option<GeneratorOptions>,
+    /// Secret type (secretGenerator only).
+    pub secret_type: String,
+    /// Index of the entry, for error messages (`configMapGenerator[2]`).
+    pub index: usize,
+}
+
+/// `sortOptions:`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SortOrder {
+    Fifo,
+    Legacy { first: Vec<String>, last: Vec<String> },
+}
+
+/// A parsed kustomization file.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Kustomization {
+    /// The file it was read from.
+    pub file: String,
+    pub kind: String,
+    pub name_prefix: String,
+    pub name_suffix: String,
+    pub namespace: String,
+    pub common_labels: Map,
+    pub labels: Vec<LabelSet>,
+    pub common_annotations: Map,
+    pub images: Vec<Image>,
+    pub replicas: Vec<Replica>,
+    pub sort_options: Option<SortOrder>,
+    /// `resources` followed by the deprecated `bases`.
+    pub resources: Vec<String>,
+    pub crds: Vec<String>,
+    pub config_map_generator: Vec<GeneratorArgs>,
+    pub secret_generator: Vec<GeneratorArgs>,
+    pub generator_options: Option<GeneratorOptions>,
+    pub build_metadata: Vec<String>,
+}
+
+/// Finds the kustomization file in `dir`.
+///
+/// # Errors
+/// None or several kustomization files in the directory.
+pub fn find_file(dir: &Path) -> Result<PathBuf, Error> {
+    let found: Vec<PathBuf> = FILE_NAMES.iter().map(|n| dir.join(n)).filter(|p| p.is_file()).collect();
+    match found.len() {
+        1 => Ok(found.into_iter().next().expect("one")),
+        0 => Err(Error::Read {
+            path: dir.display().to_string(),
+            message: format!("no kustomization file in the directory (expected one of {})", FILE_NAMES.join(", ")),
+        }),
+        _ => Err(Error::Read {
+            path: dir.display().to_string(),
+            message: format!(
+                "found several kustomization files ({}): keep only one",
+                found.iter().map(|p| p.file_name().unwrap_or_default().to_string_lossy()).collect::<Vec<_>>().join(", ")
+            ),
+        }),
+    }
+}
+
+impl Kustomization {
+    /// Reads a kustomization from its text.
+    ///
+    /// # Errors
+    /// Invalid YAML, an unknown field, a field of the wrong type, or a field whose
+    /// support comes with the next part of rudder build.
+    pub fn parse(text: &[u8], file: &str) -> Result<Self, Error> {
+        let docs = yaml::parse_bytes(text, Dialect::Helm, file)?;
+        let value = match docs.into_iter().map(|d| d.value).find(|v| !v.is_null()) {
+            Some(v) => v,
+            None => Value::Map(Map::new()),
+        };
+        let Value::Map(map) = value else {
+            return Err(Error::field(file, "(top level)", format!("expected a mapping, found {}", value.type_name())));
+        };
+        let r = Reader { file };
+        for key in map.keys() {
+            if !KNOWN.contains(&key.as_str()) {
+                return Err(Error::field(file, key, "unknown field"));
+            }
+            if NOT_YET.contains(&key.as_str()) {
+                return Err(Error::field(
+                    file,
+                    key,
+                    "not supported yet: rudder build handles resources, generators and the built-in transformers so far",
+                ));
+            }
+        }
+        let mut k = Kustomization { file: file.to_string(), ..Default::default() };
+        k.kind = r.string(&map, "kind")?.unwrap_or_else(|| "Kustomization".into());
+        if k.kind == "Component" {
+            return Err(Error::field(file, "kind", "components are not supported yet"));
+        }
+        if k.kind != "Kustomization" {
+            return Err(Error::field(file, "kind", format!("expected Kustomization, found '{}'", k.kind)));
+        }
+        if let Some(v) = map.get("apiVersion")
+            && let Some(s) = v.as_str()
+            && !s.starts_with("kustomize.config.k8s.io/")
+        {
+            return Err(Error::field(file, "apiVersion", format!("unexpected apiVersion '{s}'")));
+        }
+        k.name_prefix = r.string(&map, "namePrefix")?.unwrap_or_default();
+        k.name_suffix = r.string(&map, "nameSuffix")?.unwrap_or_default();
+        k.namespace = r.string(&map, "namespace")?.unwrap_or_default();
+        k.common_labels = r.string_map(&map, "commonLabels")?;
+        k.common_annotations = r.string_map(&map, "commonAnnotations")?;
+        k.resources = r.strings(&map, "resources")?;
+        k.resources.extend(r.strings(&map, "bases")?);
+        k.crds = r.strings(&map, "crds")?;
+        k.build_metadata = r.strings(&map, "buildMetadata")?;
+        for (i, item) in r.list(&map, "labels")?.iter().enumerate() {
+            let field = format!("labels[{i}]");
+            let m = r.entry_map(item, &field, &["pairs", "includeSelectors", "includeTemplates", "fields"])?;
+            if m.contains_key("fields") {
+                return Err(Error::field(file, format!("{field}.fields"), "not supported yet"));
+            }
+            k.labels.push(LabelSet {
+                pairs: r.string_map(m, "pairs").map_err(|e| r.rename(e, &field))?,
+                include_selectors: r.boolean(m, "includeSelectors", &field)?.unwrap_or(false),
+                include_templates: r.boolean(m, "includeTemplates", &field)?.unwrap_or(false),
+            });
+        }
+        for (i, item) in r.list(&map, "images")?.iter().enumerate() {
+            let field = format!("images[{i}]");
+            let m = r.entry_map(item, &field, &["name", "newName", "newTag", "digest", "tagSuffix"])?;
+            let s = |key: &str| r.scalar_string(m.get(key), &format!("{field}.{key}"));
+            k.images.push(Image {
+                name: s("name")?,
+                new_name: s("newName")?,
+                new_tag: s("newTag")?,
+                digest: s("digest")?,
+                tag_suffix: s("tagSuffix")?,
+            });
+        }
+        for (i, item) in r.list(&map, "replicas")?.iter().enumerate() {
+            let field = format!("replicas[{i}]");
+            let m = r.entry_map(item, &field, &["name", "count"])?;
+            let count = match m.get("count") {
+                None | Some(Value::Null) => 0,
+                Some(v) => v
+                    .as_i64()
+                    .ok_or_else(|| Error::field(file, format!("{field}.count"), format!("expected an integer, found {}", v.type_name())))?,
+            };
+            k.replicas.push(Replica { name: r.scalar_string(m.get("name"), &format!("{field}.name"))?, count });
+        }
+        if let Some(v) = map.get("sortOptions") {
+            k.sort_options = Some(r.sort_options(v)?);
+        }
+        if let Some(v) = map.get("generatorOptions") {
+            k.generator_options = Some(r.generator_options(v, "generatorOptions")?);
+        }
+        k.config_map_generator = r.generators(&map, "configMapGenerator", false)?;
+        k.secret_generator = r.generators(&map, "secretGenerator", true)?;
+        Ok(k)
+    }
+}
+
+/// Typed access to the kustomization's mapping, with errors naming the field.
+struct Reader<'a> {
+    file: &'a str,
+}
+
+impl Reader<'_> {
+    fn err(&self, field: &str, message: impl Into<String>) -> Error {
+        Error::field(self.file, field, message)
+    }
+
+    fn rename(&self, e: Error, prefix: &str) -> Error {
+        match e {
+            Error::Field { file, field, message } => Error::Field { file, field: format!("{prefix}.{field}"), message },
+            e => e,
+        }
+    }
+
+    fn scalar_string(&self, v: Option<&Value>, field: &str) -> Result<String, Error> {
+        match v {
+            None | Some(Value::Null) => Ok(String::new()),
+            Some(v) => scalar_text(v).ok_or_else(|| self.err(field, format!("expected a string, found {}", v.type_name()))),
+        }
+    }
+
+    fn string(&self, map: &Map, key: &str) -> Result<Option<String>, Error> {
+        match map.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(v) => self.scalar_string(Some(v), key).map(Some),
+        }
+    }
+
+    fn list<'m>(&self, map: &'m Map, key: &str) -> Result<&'m [Value], Error> {
+        match map.get(key) {
+            None | Some(Value::Null) => Ok(&[]),
+            Some(Value::Seq(s)) => Ok(s),
+            Some(v) => Err(self.err(key, format!("expected a list, found {}", v.type_name()))),
+        }
+    }
+
+    fn strings(&self, map: &Map, key: &str) -> Result<Vec<String>, Error> {
+        self.list(map, key)?
+            .iter()
+            .enumerate()
+            .map(|(i, v)| self.scalar_string(Some(v), &format!("{key}[{i}]")))
+            .collect()
+    }
+
+    fn string_map(&self, map: &Map, key: &str) -> Result<Map, Error> {
+        match map.get(key) {
+            None | Some(Value::Null) => Ok(Map::new()),
+            Some(Value::Map(m)) => m
+                .iter()
+                .map(|(k, v)| {
+                    let s = match v {
+                        Value::Null => String::new(),
+                        v => scalar_text(v)
+                            .ok_or_else(|| self.err(&format!("{key}.{k}"), format!("expected a string, found {}", v.type_name())))?,
+                    };
+                    Ok((k.clone(), Value::String(s)))
+                })
+                .collect(),
+            Some(v) => Err(self.err(key, format!("expected a mapping, found {}", v.type_name()))),
+        }
+    }
+
+    fn entry_map<'m>(&self, item: &'m Value, field: &str, allowed: &[&str]) -> Result<&'m Map, Error> {
+        let m = item.as_map().ok_or_else(|| self.err(field, format!("expected a mapping, found {}", item.type_name())))?;
+        if let Some(k) = m.keys().find(|k| !allowed.contains(&k.as_str())) {
+            return Err(self.err(&format!("{field}.{k}"), "unknown field"));
+        }
+        Ok(m)
+    }
+
+    fn boolean(&self, m: &Map, key: &str, field: &str) -> Result<Option<bool>, Error> {
+        match m.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::Bool(b)) => Ok(Some(*b)),
+            Some(v) => Err(self.err(&format!("{field}.{key}"), format!("expected a boolean, found {}", v.type_name()))),
+        }
+    }
+
+    fn sort_options(&self, v: &Value) -> Result<SortOrder, Error> {
+        let m = self.entry_map(v, "sortOptions", &["order", "legacySortOptions"])?;
+        let order = self.scalar_string(m.get("order"), "sortOptions.order")?;
+        match order.as_str() {
+            "fifo" => {
+                if m.get("legacySortOptions").is_some_and(|v| !v.is_null()) {
+                    return Err(self.err(
+                        "sortOptions.legacySortOptions",
+                        "is set but the selected sort order is 'fifo', not 'legacy'",
+                    ));
+                }
+                Ok(SortOrder::Fifo)
+            }
+            "legacy" => match m.get("legacySortOptions") {
+                None | Some(Value::Null) => Ok(SortOrder::Legacy {
+                    first: crate::resource::LEGACY_ORDER_FIRST.iter().map(|s| s.to_string()).collect(),
+                    last: crate::resource::LEGACY_ORDER_LAST.iter().map(|s| s.to_string()).collect(),
+                }),
+                Some(l) => {
+                    let lm = self.entry_map(l, "sortOptions.legacySortOptions", &["orderFirst", "orderLast"])?;
+                    Ok(SortOrder::Legacy {
+                        first: self.strings(lm, "orderFirst").map_err(|e| self.rename(e, "sortOptions.legacySortOptions"))?,
+                        last: self.strings(lm, "orderLast").map_err(|e| self.rename(e, "sortOptions.legacySortOptions"))?,
+                    })
+                }
+            },
+            other => Err(self.err("sortOptions.order", format!("must be one of [fifo, legacy], found '{other}'"))),
+        }
+    }
+
+    fn generator_options(&self, v: &Value, field: &str) -> Result<GeneratorOptions, Error> {
+        let m = self.entry_map(v, field, &["labels", "annotations", "disableNameSuffixHash", "immutable"])?;
+        Ok(GeneratorOptions {
+            labels: self.string_map(m, "labels").map_err(|e| self.rename(e, field))?,
+            annotations: self.string_map(m, "annotations").map_err(|e| self.rename(e, field))?,
+            disable_name_suffix_hash: self.boolean(m, "disableNameSuffixHash", field)?,
+            immutable: self.boolean(m, "immutable", field)?,
+        })
+    }
+
+    fn generators(&self, map: &Map, key: &str, secret: bool) -> Result<Vec<GeneratorArgs>, Error> {
+        let mut out = Vec::new();
+        let allowed: &[&str] = if secret {
+            &["name", "namespace", "behavior", "literals", "files", "envs", "env", "options", "type"]
+        } else {
+            &["name", "namespace", "behavior", "literals", "files", "envs", "env", "options"]
+        };
+        for (i, item) in self.list(map, key)?.iter().enumerate() {
+            let field = format!("{key}[{i}]");
+            let m = self.entry_map(item, &field, allowed)?;
+            let s = |k: &str| self.scalar_string(m.get(k), &format!("{field}.{k}"));
+            let strs = |k: &str| self.strings(m, k).map_err(|e| self.rename(e, &field));
+            let mut envs = strs("envs")?;
+            let env = s("env")?;
+            if !env.is_empty() {
+                envs.push(env);
+            }
+            let behavior = s("behavior")?;
+            if !matches!(behavior.as_str(), "" | "create" | "merge" | "replace") {
+                return Err(self.err(
+                    &format!("{field}.behavior"),
+                    format!("must be one of create, merge, replace, found '{behavior}'"),
+                ));
+            }
+            out.push(GeneratorArgs {
+                name: s("name")?,
+                namespace: s("namespace")?,
+                behavior,
+                literals: strs("literals")?,
+                files: strs("files")?,
+                envs,
+                options: match m.get("options") {
+                    None | Some(Value::Null) => None,
+                    Some(o) => Some(self.generator_options(o, &format!("{field}.options"))?),
+                },
+                secret_type: if secret { s("type")? } else { String::new() },
+                index: i,
+            });
+        }
+        Ok(out)
+    }
+}
+
+/// The text of a scalar as kustomize's typed (string) fields receive it from YAML via JSON.
+fn scalar_text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Int(i) => Some(i.to_string()),
+        Value::Uint(u) => Some(u.to_string()),
+        Value::Float(f) => Some(f.to_string()),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_field_is_rejected() {
+        let e = Kustomization::parse(b"resourcez: [a.yaml]\n", "k/kustomization.yaml").unwrap_err();
+        assert_eq!(e.to_string(), "k/kustomization.yaml: resourcez: unknown field");
+    }
+
+    #[test]
+    fn bases_follow_resources() {
+        let k = Kustomization::parse(b"bases: [b]\nresources: [a.yaml]\n", "k.yaml").unwrap();
+        assert_eq!(k.resources, ["a.yaml", "b"]);
+    }
+
+    #[test]
+    fn typed_errors_name_the_field() {
+        let e = Kustomization::parse(b"images:\n- name: x\n  newTag: [1]\n", "k.yaml").unwrap_err();
+        assert_eq!(e.to_string(), "k.yaml: images[0].newTag: expected a string, found a list");
+    }
+}

@@ -1,0 +1,19 @@
+//! The overlay engine: `rudder build DIR` as `kustomize build DIR` does it.
+//!
+//! Owns kustomization loading with a load restrictor, resources and bases, generators,
+//! the built-in transformers, name-reference fixing and output order. Must not import
+//! `chart` (helm charts arrive through a renderer trait that `pipeline` supplies).
+
+mod error;
+mod fieldspec;
+mod generator;
+mod kustomization;
+mod loader;
+mod resmap;
+mod target;
+mod transform;
+
+pub use error::Error;
+pub use kustomization::Kustomization;
+pub use loader::LoadRestrictor;
+pub use target::{BuildOptions, build};

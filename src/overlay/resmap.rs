@@ -1,0 +1,206 @@
+//! The accumulated objects of a build: each [`Resource`] carries its document plus the
+//! bookkeeping kustomize keeps in internal annotations (earlier ids for name-reference
+//! fixing, generator behaviour, whether a hash suffix is due).
+
+use crate::resource::{Document, Gvk, ResId};
+use crate::yaml::Value;
+
+use super::error::Error;
+
+/// How a generated object combines with one of the same id from a base.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Behavior {
+    #[default]
+    Create,
+    Merge,
+    Replace,
+}
+
+/// Generator bookkeeping for a ConfigMap or Secret made by a generator.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Generated {
+    pub behavior: Behavior,
+    /// A content hash is appended to the name at the end of the build.
+    pub needs_hash: bool,
+}
+
+/// One object in a build.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resource {
+    pub doc: Document,
+    /// Ids the object had before each rename or namespace change, oldest first.
+    pub prev_ids: Vec<ResId>,
+    /// Set for objects made by a generator.
+    pub generated: Option<Generated>,
+    /// Prefixes applied by each kustomization level, innermost first.
+    pub prefixes: Vec<String>,
+    /// Suffixes applied by each kustomization level, innermost first.
+    pub suffixes: Vec<String>,
+}
+
+impl Resource {
+    pub fn new(doc: Document) -> Self {
+        Resource { doc, prev_ids: Vec::new(), generated: None, prefixes: Vec::new(), suffixes: Vec::new() }
+    }
+
+    pub fn value(&self) -> &Value {
+        &self.doc.value
+    }
+
+    pub fn value_mut(&mut self) -> &mut Value {
+        &mut self.doc.value
+    }
+
+    pub fn gvk(&self) -> Gvk {
+        self.doc.gvk()
+    }
+
+    pub fn kind(&self) -> &str {
+        self.doc.value.str_at(&["kind"]).unwrap_or("")
+    }
+
+    pub fn name(&self) -> &str {
+        self.doc.name().unwrap_or("")
+    }
+
+    pub fn namespace(&self) -> &str {
+        self.doc.namespace().unwrap_or("")
+    }
+
+    /// The id as the object stands now.
+    pub fn cur_id(&self) -> ResId {
+        self.doc.id()
+    }
+
+    /// The id the object had when it entered the build.
+    pub fn orig_id(&self) -> ResId {
+        self.prev_ids.first().cloned().unwrap_or_else(|| self.cur_id())
+    }
+
+    /// Every id the object has had, current one last.
+    pub fn all_ids(&self) -> Vec<ResId> {
+        let mut ids = self.prev_ids.clone();
+        ids.push(self.cur_id());
+        ids
+    }
+
+    /// Records the current id as a previous one; call before changing name or namespace.
+    pub fn store_prev_id(&mut self) {
+        let id = self.cur_id();
+        self.prev_ids.push(id);
+    }
+
+    /// Renames the object, recording the old id.
+    pub fn set_name(&mut self, name: &str) {
+        if self.name() == name {
+            return;
+        }
+        self.store_prev_id();
+        if let Some(m) = self.doc.value.map_at_mut(&["metadata"]) {
+            m.insert("name".into(), Value::String(name.into()));
+        }
+    }
+
+    /// Moves the object to a namespace, recording the old id.
+    pub fn set_namespace(&mut self, ns: &str) {
+        if self.namespace() == ns {
+            return;
+        }
+        self.store_prev_id();
+        if let Some(m) = self.doc.value.map_at_mut(&["metadata"]) {
+            m.insert("namespace".into(), Value::String(ns.into()));
+        }
+    }
+
+    pub fn needs_hash(&self) -> bool {
+        self.generated.as_ref().is_some_and(|g| g.needs_hash)
+    }
+}
+
+/// An ordered collection of resources with unique current ids.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ResMap {
+    resources: Vec<Resource>,
+}
+
+impl ResMap {
+    pub fn new() -> Self {
+        ResMap::default()
+    }
+
+    pub fn len(&self) -> usize {
+        self.resources.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.resources.is_empty()
+    }
+
+    pub fn iter(&self) -> std::slice::Iter<'_, Resource> {
+        self.resources.iter()
+    }
+
+    pub fn iter_mut(&mut self) -> std::slice::IterMut<'_, Resource> {
+        self.resources.iter_mut()
+    }
+
+    pub fn resources(&self) -> &[Resource] {
+        &self.resources
+    }
+
+    pub fn resources_mut(&mut self) -> &mut Vec<Resource> {
+        &mut self.resources
+    }
+
+    pub fn into_resources(self) -> Vec<Resource> {
+        self.resources
+    }
+
+    /// Position of the resource whose current id is `id`.
+    pub fn position(&self, id: &ResId) -> Option<usize> {
+        self.resources.iter().position(|r| r.cur_id() == *id)
+    }
+
+    /// Adds a resource.
+    ///
+    /// # Errors
+    /// [`Error::DuplicateId`] when a resource with the same current id is present.
+    pub fn append(&mut self, res: Resource) -> Result<(), Error> {
+        let id = res.cur_id();
+        if let Some(i) = self.position(&id) {
+            return Err(Error::DuplicateId {
+                id: id.to_string(),
+                first: self.resources[i].doc.source.clone(),
+                second: res.doc.source.clone(),
+            });
+        }
+        self.resources.push(res);
+        Ok(())
+    }
+
+    /// Adds every resource of `other`, in order.
+    ///
+    /// # Errors
+    /// As [`ResMap::append`].
+    pub fn append_all(&mut self, other: ResMap) -> Result<(), Error> {
+        // A set keeps this linear for large builds.
+        let mut seen: std::collections::HashSet<ResId> = self.resources.iter().map(Resource::cur_id).collect();
+        for r in other.resources {
+            let id = r.cur_id();
+            if !seen.insert(id.clone()) {
+                let first = self.position(&id).map(|i| self.resources[i].doc.source.clone()).unwrap_or_default();
+                return Err(Error::DuplicateId { id: id.to_string(), first, second: r.doc.source.clone() });
+            }
+            self.resources.push(r);
+        }
+        Ok(())
+    }
+
+    pub fn replace(&mut self, index: usize, res: Resource) {
+        self.resources[index] = res;
+    }
+
+    pub fn remove(&mut self, index: usize) -> Resource {
+        self.resources.remove(index)
+    }
+}

@@ -1,0 +1,216 @@
+//! Building one kustomization: accumulate its resources (recursing into directories),
+//! run its generators and transformers in kustomize's fixed order, then — once, at the
+//! top — hash generated names, fix name references, drop local-only objects and sort.
+
+use std::path::{Path, PathBuf};
+
+use crate::resource::{Document, Gvk, ResId};
+use crate::yaml::{self, Dialect, Value};
+
+use super::error::Error;
+use super::kustomization::{Kustomization, SortOrder, find_file};
+use super::loader::{LoadRestrictor, Loader, Target};
+use super::resmap::{ResMap, Resource};
+use super::{generator, transform};
+
+/// Settings of one build.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    pub load_restrictor: LoadRestrictor,
+}
+
+/// Builds the kustomization in `dir` and returns its objects in output order.
+///
+/// # Errors
+/// Any problem with the kustomization, its files or its objects, naming file and field.
+pub fn build(dir: &Path, opts: &BuildOptions) -> Result<Vec<Document>, Error> {
+    let mut state = State { opts: opts.clone(), stack: Vec::new(), crds: Vec::new() };
+    let (mut rm, top) = state.accumulate(dir)?;
+    generator::add_hash_suffixes(&mut rm)?;
+    transform::name_reference::fix(&mut rm, &state.crds)?;
+    drop_local_config(&mut rm);
+    let order = top.sort_options.clone().unwrap_or_else(|| SortOrder::Legacy {
+        first: crate::resource::LEGACY_ORDER_FIRST.iter().map(|s| s.to_string()).collect(),
+        last: crate::resource::LEGACY_ORDER_LAST.iter().map(|s| s.to_string()).collect(),
+    });
+    let mut resources = rm.into_resources();
+    if let SortOrder::Legacy { first, last } = &order {
+        legacy_sort(&mut resources, first, last);
+    }
+    Ok(resources.into_iter().map(|r| r.doc).collect())
+}
+
+struct State {
+    opts: BuildOptions,
+    /// Real paths of the kustomizations being built, outermost first.
+    stack: Vec<PathBuf>,
+    /// Documents of every `crds:` file met.
+    crds: Vec<Value>,
+}
+
+impl State {
+    fn accumulate(&mut self, dir: &Path) -> Result<(ResMap, Kustomization), Error> {
+        let ldr = Loader::new(dir, self.opts.load_restrictor)?;
+        let kfile = find_file(dir)?;
+        let kname = super::loader::clean(&kfile).display().to_string();
+        let text = fs_err::read(&kfile).map_err(|e| Error::Read { path: kname.clone(), message: e.to_string() })?;
+        let k = Kustomization::parse(&text, &kname)?;
+        self.stack.push(ldr.real_dir().to_path_buf());
+
+        let mut rm = ResMap::new();
+        for (i, entry) in k.resources.iter().enumerate() {
+            let field = format!("resources[{i}]");
+            if is_remote(entry) {
+                return Err(Error::field(
+                    &kname,
+                    &field,
+                    format!("'{entry}' is a remote resource; rudder builds only local files and directories"),
+                ));
+            }
+            match ldr.locate(entry, &kname, &field)? {
+                Target::File(path) => {
+                    let bytes = ldr.read(entry, &kname, &field)?;
+                    let source = path.display().to_string();
+                    for r in resources_from_bytes(&bytes, &source)? {
+                        rm.append(r)?;
+                    }
+                }
+                Target::Dir(path) => {
+                    let real = path.canonicalize().map_err(|e| Error::field(&kname, &field, e.to_string()))?;
+                    if self.stack.iter().any(|s| s == &real || s.starts_with(&real)) {
+                        return Err(Error::Cycle {
+                            file: kname.clone(),
+                            field,
+                            path: entry.clone(),
+                            chain: self.stack.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(" -> "),
+                        });
+                    }
+                    if find_file(&path).is_err() {
+                        // Name the entry: the directory holds no (or several) kustomization files.
+                        let inner = find_file(&path).unwrap_err();
+                        return Err(Error::field(&kname, &field, inner.to_string()));
+                    }
+                    let (sub, _) = self.accumulate(&path)?;
+                    rm.append_all(sub)?;
+                }
+            }
+        }
+        for (i, entry) in k.crds.iter().enumerate() {
+            let field = format!("crds[{i}]");
+            let bytes = ldr.read(entry, &kname, &field)?;
+            let docs = yaml::parse_bytes(&bytes, Dialect::Kustomize, &ldr.display(entry))?;
+            self.crds.extend(docs.into_iter().map(|d| d.value).filter(|v| !v.is_null()));
+        }
+
+        generator::run(&mut rm, &k, &ldr)?;
+        transform::namespace::apply(&mut rm, &k)?;
+        transform::prefix_suffix::apply(&mut rm, &k)?;
+        transform::labels::apply(&mut rm, &k)?;
+        transform::annotations::apply(&mut rm, &k)?;
+        transform::replicas::apply(&mut rm, &k)?;
+        transform::images::apply(&mut rm, &k)?;
+
+        self.stack.pop();
+        Ok((rm, k))
+    }
+}
+
+/// kustomize treats anything that looks like a URL or a git/ssh spec as remote.
+fn is_remote(entry: &str) -> bool {
+    let lower = entry.to_ascii_lowercase();
+    ["http://", "https://", "git::", "git@", "ssh://", "github.com/", "gitlab.com/", "bitbucket.org/", "oci://"]
+        .iter()
+        .any(|p| lower.starts_with(p))
+}
+
+/// Reads the objects of one resource file: every non-empty document, `List` kinds
+/// flattened (their items queued after the file's other documents, as kustomize does).
+///
+/// # Errors
+/// Invalid YAML, a document that is not a mapping, an object without `metadata.name`.
+pub fn resources_from_bytes(bytes: &[u8], source: &str) -> Result<Vec<Resource>, Error> {
+    let docs = yaml::parse_bytes(bytes, Dialect::Kustomize, source)?;
+    let mut queue: std::collections::VecDeque<(Value, usize)> =
+        docs.into_iter().filter(|d| !d.value.is_null()).map(|d| (d.value, d.line)).collect();
+    let mut out = Vec::new();
+    let mut index = 0usize;
+    while let Some((value, line)) = queue.pop_front() {
+        index += 1;
+        let where_ = format!("{source}: document {index}");
+        if !matches!(value, Value::Map(_)) {
+            return Err(Error::field(source, format!("document {index}"), format!("expected a mapping, found {}", value.type_name())));
+        }
+        let kind = value.str_at(&["kind"]).unwrap_or("");
+        if kind.ends_with("List") {
+            match value.get("items") {
+                None | Some(Value::Null) => {}
+                Some(Value::Seq(items)) => {
+                    for item in items {
+                        queue.push_back((item.clone(), line));
+                    }
+                }
+                Some(v) => {
+                    return Err(Error::field(&where_, "items", format!("expected a list, found {}", v.type_name())));
+                }
+            }
+            continue;
+        }
+        if kind.is_empty() {
+            return Err(Error::field(&where_, "kind", "missing kind"));
+        }
+        if value.str_at(&["metadata", "name"]).is_none_or(str::is_empty) {
+            return Err(Error::field(&where_, "metadata.name", format!("{kind} has no name")));
+        }
+        out.push(Resource::new(Document::new(value, source, line)));
+    }
+    Ok(out)
+}
+
+/// Removes objects annotated `config.kubernetes.io/local-config: "true"`.
+fn drop_local_config(rm: &mut ResMap) {
+    rm.resources_mut().retain(|r| {
+        r.value().str_at(&["metadata", "annotations", "config.kubernetes.io/local-config"]) != Some("true")
+    });
+}
+
+/// kustomize's legacy order: kinds ranked by `first`/`last`, then by group/version/kind,
+/// then by namespace and name.
+fn legacy_sort(resources: &mut [Resource], first: &[String], last: &[String]) {
+    let mut keyed: Vec<(i64, String, String, usize)> = resources
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let id = r.cur_id();
+            let rank = crate::resource::legacy_kind_index(&id.gvk.kind, first, last);
+            (rank, gvk_sort_string(&id.gvk), id_sort_string(&id), i)
+        })
+        .collect();
+    keyed.sort_by(|a, b| {
+        a.0.cmp(&b.0)
+            .then_with(|| {
+                let (ga, gb) = (&resources[a.3].cur_id().gvk, &resources[b.3].cur_id().gvk);
+                if ga != gb && ga.kind == "Namespace" && gb.kind == "Namespace" && (ga.group.is_empty() || gb.group.is_empty()) {
+                    b.1.cmp(&a.1)
+                } else {
+                    a.1.cmp(&b.1)
+                }
+            })
+            .then_with(|| a.2.cmp(&b.2))
+    });
+    let order: Vec<usize> = keyed.into_iter().map(|k| k.3).collect();
+    let mut taken: Vec<Option<Resource>> = resources.iter_mut().map(|r| Some(std::mem::replace(r, Resource::new(Document::new(Value::Null, "", 0))))).collect();
+    for (slot, i) in resources.iter_mut().zip(order) {
+        *slot = taken[i].take().expect("each index once");
+    }
+}
+
+fn gvk_sort_string(g: &Gvk) -> String {
+    let or = |s: &str, d: &str| if s.is_empty() { d.to_string() } else { s.to_string() };
+    format!("{}_{}_{}", or(&g.group, "~G"), or(&g.version, "~V"), or(&g.kind, "~K"))
+}
+
+fn id_sort_string(id: &ResId) -> String {
+    let ns = if id.namespace.is_empty() { "~X" } else { &id.namespace };
+    let name = if id.name.is_empty() { "~N" } else { &id.name };
+    format!("{}|{}|{}", id.gvk.kustomize_string(), ns, name)
+}

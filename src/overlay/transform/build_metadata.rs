@@ -1,0 +1,1 @@
+//! `buildMetadata`: managed-by label, origin and transformer annotations.

@@ -1,0 +1,16 @@
+//! The document model and YAML: a JSON-like value tree, parsing in two dialects and the
+//! canonical emitter whose output matches `kustomize build` byte for byte.
+//!
+//! Must not know about Kubernetes. The YAML crate used underneath stays private here.
+
+mod emit;
+mod keyorder;
+mod number;
+mod parse;
+mod resolve;
+mod value;
+
+pub use emit::{to_string, to_stream};
+pub use keyorder::key_less;
+pub use parse::{Dialect, Limits, ParseError, ParsedDoc, parse_bytes, parse_stream};
+pub use value::{Map, Value};

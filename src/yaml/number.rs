@@ -1,0 +1,1 @@
+//! Number formatting as Go prints it.

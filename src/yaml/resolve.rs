@@ -1,0 +1,1 @@
+//! Scalar resolution for the two dialects (owned by the parser helper).
