@@ -4,6 +4,7 @@
 //! the built-in transformers, name-reference fixing and output order. Must not import
 //! `chart` (helm charts arrive through a renderer trait that `pipeline` supplies).
 
+pub(crate) mod config;
 mod error;
 mod fieldspec;
 mod generator;

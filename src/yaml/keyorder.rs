@@ -1,5 +1,5 @@
 //! The order go-yaml v2 gives mapping keys when it marshals a map: a "natural" order in
-//! which runs of digits compare as numbers and letters sort before other characters.
+//! which runs of digits compare as numbers and other characters sort before letters.
 //! kustomize's output goes through it, so every mapping we print is sorted this way.
 
 use std::cmp::Ordering;
@@ -25,8 +25,8 @@ pub fn key_cmp(a: &str, b: &str) -> Ordering {
             return ar[i].cmp(&br[i]);
         }
         if al || bl {
-            // The letter sorts first.
-            return if bl { Ordering::Greater } else { Ordering::Less };
+            // Anything else sorts before a letter.
+            return if bl { Ordering::Less } else { Ordering::Greater };
         }
         // Neither is a letter: compare the runs of digits starting here as numbers.
         let mut an: i64 = 0;

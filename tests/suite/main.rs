@@ -1,0 +1,6 @@
+//! The one integration test binary; each area is a submodule.
+
+mod cli_build;
+mod layers;
+mod overlay_golden;
+mod support;
