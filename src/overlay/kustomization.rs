@@ -184,14 +184,18 @@ impl Kustomization {
     /// support comes with the next part of rudder build.
     pub fn parse(text: &[u8], file: &str) -> Result<Self, Error> {
         let docs = yaml::parse_bytes(text, Dialect::Helm, file)?;
-        let value = match docs.into_iter().map(|d| d.value).find(|v| !v.is_null()) {
-            Some(v) => v,
-            None => Value::Map(Map::new()),
-        };
+        let mut docs = docs.into_iter().map(|d| d.value).filter(|v| !v.is_null());
+        let value = docs.next().unwrap_or_else(|| Value::Map(Map::new()));
+        if docs.next().is_some() {
+            return Err(Error::field(file, "(top level)", "expected one document, found several"));
+        }
         let Value::Map(map) = value else {
             return Err(Error::field(file, "(top level)", format!("expected a mapping, found {}", value.type_name())));
         };
         let r = Reader { file };
+        if map.keys().all(|k| k == "apiVersion" || k == "kind") {
+            return Err(Error::field(file, "(top level)", "kustomization is empty"));
+        }
         for key in map.keys() {
             if !KNOWN.contains(&key.as_str()) {
                 return Err(Error::field(file, key, "unknown field"));
@@ -206,15 +210,13 @@ impl Kustomization {
         }
         let mut k = Kustomization { file: file.to_string(), ..Default::default() };
         k.kind = r.string(&map, "kind")?.unwrap_or_else(|| "Kustomization".into());
-        if k.kind == "Component" {
-            return Err(Error::field(file, "kind", "components are not supported yet"));
-        }
-        if k.kind != "Kustomization" {
-            return Err(Error::field(file, "kind", format!("expected Kustomization, found '{}'", k.kind)));
+        if k.kind != "Kustomization" && k.kind != "Component" {
+            return Err(Error::field(file, "kind", format!("expected Kustomization or Component, found '{}'", k.kind)));
         }
         if let Some(v) = map.get("apiVersion")
             && let Some(s) = v.as_str()
             && !s.starts_with("kustomize.config.k8s.io/")
+
         {
             return Err(Error::field(file, "apiVersion", format!("unexpected apiVersion '{s}'")));
         }
@@ -438,14 +440,11 @@ impl Reader<'_> {
     }
 }
 
-/// The text of a scalar as kustomize's typed (string) fields receive it from YAML via JSON.
+/// The text of a string field. kustomize decodes the file into typed Go fields through
+/// JSON, so a number or boolean where a string belongs is an error there too (quote it).
 fn scalar_text(v: &Value) -> Option<String> {
     match v {
         Value::String(s) => Some(s.clone()),
-        Value::Bool(b) => Some(b.to_string()),
-        Value::Int(i) => Some(i.to_string()),
-        Value::Uint(u) => Some(u.to_string()),
-        Value::Float(f) => Some(f.to_string()),
         _ => None,
     }
 }
@@ -458,6 +457,18 @@ mod tests {
     fn unknown_field_is_rejected() {
         let e = Kustomization::parse(b"resourcez: [a.yaml]\n", "k/kustomization.yaml").unwrap_err();
         assert_eq!(e.to_string(), "k/kustomization.yaml: resourcez: unknown field");
+    }
+
+    #[test]
+    fn strings_must_be_quoted() {
+        let e = Kustomization::parse(b"commonLabels:\n  version: 2\n", "k.yaml").unwrap_err();
+        assert_eq!(e.to_string(), "k.yaml: commonLabels.version: expected a string, found an integer");
+    }
+
+    #[test]
+    fn empty_is_an_error() {
+        let e = Kustomization::parse(b"apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n", "k.yaml");
+        assert!(e.unwrap_err().to_string().contains("kustomization is empty"));
     }
 
     #[test]

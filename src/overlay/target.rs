@@ -37,6 +37,11 @@ pub fn build(dir: &Path, opts: &BuildOptions) -> Result<Vec<Document>, Error> {
     if let SortOrder::Legacy { first, last } = &order {
         legacy_sort(&mut resources, first, last);
     }
+    for r in &resources {
+        yaml::ensure_printable(r.value()).map_err(|field| {
+            Error::field(&r.doc.source, format!("{} {}: {field}", r.kind(), r.name()), "control characters are not allowed")
+        })?;
+    }
     Ok(resources.into_iter().map(|r| r.doc).collect())
 }
 
@@ -55,6 +60,14 @@ impl State {
         let kname = super::loader::clean(&kfile).display().to_string();
         let text = fs_err::read(&kfile).map_err(|e| Error::Read { path: kname.clone(), message: e.to_string() })?;
         let k = Kustomization::parse(&text, &kname)?;
+        if k.kind == "Component" {
+            let message = if self.stack.is_empty() {
+                "building a Component directly is not supported yet: components come with the next part of rudder build"
+            } else {
+                "is a Component: list it under components:, not resources: (components come with the next part of rudder build)"
+            };
+            return Err(Error::field(&kname, "kind", message));
+        }
         self.stack.push(ldr.real_dir().to_path_buf());
 
         let mut rm = ResMap::new();

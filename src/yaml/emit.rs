@@ -39,6 +39,43 @@ pub fn to_stream(docs: &[Value]) -> String {
     out
 }
 
+/// Checks that kustomize could print `v`: its JSON-to-YAML step rejects strings holding
+/// raw control characters that JSON leaves unescaped (DEL, C1 controls, U+FFFE/U+FFFF).
+///
+/// # Errors
+/// The dotted path of the first offending string.
+pub fn ensure_printable(v: &Value) -> Result<(), String> {
+    fn bad(s: &str) -> bool {
+        s.chars().any(|c| matches!(c as u32, 0x7F..=0x84 | 0x86..=0x9F | 0xFFFE | 0xFFFF))
+    }
+    fn walk(v: &Value, path: &mut Vec<String>) -> Result<(), String> {
+        match v {
+            Value::String(s) if bad(s) => Err(path.join(".")),
+            Value::Map(m) => {
+                for (k, x) in m {
+                    path.push(k.clone());
+                    if bad(k) {
+                        return Err(path.join("."));
+                    }
+                    walk(x, path)?;
+                    path.pop();
+                }
+                Ok(())
+            }
+            Value::Seq(items) => {
+                for (i, x) in items.iter().enumerate() {
+                    path.push(format!("[{i}]"));
+                    walk(x, path)?;
+                    path.pop();
+                }
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+    walk(v, &mut Vec::new())
+}
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Ctx {
     Root,

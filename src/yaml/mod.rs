@@ -10,7 +10,7 @@ mod parse;
 mod resolve;
 mod value;
 
-pub use emit::{to_string, to_stream};
+pub use emit::{ensure_printable, to_stream, to_string};
 pub use keyorder::key_less;
 pub use parse::{Dialect, Limits, ParseError, ParsedDoc, parse_bytes, parse_stream};
 pub use value::{Map, Value};
