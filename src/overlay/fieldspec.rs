@@ -8,7 +8,7 @@
 //! - a missing field stops the walk, unless the spec says `create` (and no `[]` hint):
 //!   inner fields are created as mappings, the last one as the caller's kind;
 //! - a null found on the way becomes an empty value of the expected kind;
-//! - a scalar met before the path ends is an error.
+//! - a null met before the path ends stops the walk; any other scalar there is an error.
 
 use crate::resource::Gvk;
 use crate::yaml::{Map, Value};
@@ -139,6 +139,8 @@ where
             }
             walk(child, &path[1..], create_ok, create, f, full)
         }
+        // A null that may not be created ends the walk quietly, as in kustomize.
+        Value::Null => Ok(()),
         _ => Err(format!("expected sequence or mapping node at '{}' of path '{full}'", path[0])),
     }
 }

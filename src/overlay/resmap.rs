@@ -117,6 +117,18 @@ impl Resource {
     }
 }
 
+/// The id with kustomize's effective namespace: `default` for namespaced objects
+/// without one, empty for cluster-scoped kinds.
+pub fn effective(id: &ResId) -> ResId {
+    let mut id = id.clone();
+    if crate::resource::is_cluster_scoped(&id.gvk) {
+        id.namespace.clear();
+    } else if id.namespace.is_empty() {
+        id.namespace = "default".into();
+    }
+    id
+}
+
 /// An ordered collection of resources with unique current ids.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ResMap {
@@ -156,9 +168,11 @@ impl ResMap {
         self.resources
     }
 
-    /// Position of the resource whose current id is `id`.
+    /// Position of the resource whose current id is `id` (an empty namespace and
+    /// `default` name the same place for namespaced kinds, as in kustomize).
     pub fn position(&self, id: &ResId) -> Option<usize> {
-        self.resources.iter().position(|r| r.cur_id() == *id)
+        let want = effective(id);
+        self.resources.iter().position(|r| effective(&r.cur_id()) == want)
     }
 
     /// Adds a resource.
@@ -184,10 +198,10 @@ impl ResMap {
     /// As [`ResMap::append`].
     pub fn append_all(&mut self, other: ResMap) -> Result<(), Error> {
         // A set keeps this linear for large builds.
-        let mut seen: std::collections::HashSet<ResId> = self.resources.iter().map(Resource::cur_id).collect();
+        let mut seen: std::collections::HashSet<ResId> = self.resources.iter().map(|r| effective(&r.cur_id())).collect();
         for r in other.resources {
             let id = r.cur_id();
-            if !seen.insert(id.clone()) {
+            if !seen.insert(effective(&id)) {
                 let first = self.position(&id).map(|i| self.resources[i].doc.source.clone()).unwrap_or_default();
                 return Err(Error::DuplicateId { id: id.to_string(), first, second: r.doc.source.clone() });
             }

@@ -24,7 +24,7 @@ pub struct BuildOptions {
 /// # Errors
 /// Any problem with the kustomization, its files or its objects, naming file and field.
 pub fn build(dir: &Path, opts: &BuildOptions) -> Result<Vec<Document>, Error> {
-    let mut state = State { opts: opts.clone(), stack: Vec::new(), crds: Vec::new() };
+    let mut state = State { opts: opts.clone(), stack: Vec::new(), crds: Vec::new(), meta: Default::default() };
     let (mut rm, top) = state.accumulate(dir)?;
     generator::add_hash_suffixes(&mut rm)?;
     transform::name_reference::fix(&mut rm, &state.crds)?;
@@ -37,6 +37,7 @@ pub fn build(dir: &Path, opts: &BuildOptions) -> Result<Vec<Document>, Error> {
     if let SortOrder::Legacy { first, last } = &order {
         legacy_sort(&mut resources, first, last);
     }
+    state.meta.finish(&mut resources)?;
     for r in &resources {
         yaml::ensure_printable(r.value()).map_err(|field| {
             Error::field(&r.doc.source, format!("{} {}: {field}", r.kind(), r.name()), "control characters are not allowed")
@@ -51,6 +52,8 @@ struct State {
     stack: Vec<PathBuf>,
     /// Documents of every `crds:` file met.
     crds: Vec<Value>,
+    /// `buildMetadata` origin and transformer tracking.
+    meta: transform::build_metadata::Tracker,
 }
 
 impl State {
@@ -69,6 +72,7 @@ impl State {
             return Err(Error::field(&kname, "kind", message));
         }
         self.stack.push(ldr.real_dir().to_path_buf());
+        self.meta.enter(&k);
 
         let mut rm = ResMap::new();
         for (i, entry) in k.resources.iter().enumerate() {
@@ -84,7 +88,8 @@ impl State {
                 Target::File(path) => {
                     let bytes = ldr.read(entry, &kname, &field)?;
                     let source = path.display().to_string();
-                    for r in resources_from_bytes(&bytes, &source)? {
+                    for mut r in resources_from_bytes(&bytes, &source)? {
+                        self.meta.file_origin(&mut r, entry);
                         rm.append(r)?;
                     }
                 }
@@ -103,7 +108,9 @@ impl State {
                         let inner = find_file(&path).unwrap_err();
                         return Err(Error::field(&kname, &field, inner.to_string()));
                     }
+                    self.meta.descend(entry);
                     let (sub, _) = self.accumulate(&path)?;
+                    self.meta.ascend();
                     rm.append_all(sub)?;
                 }
             }
@@ -116,12 +123,14 @@ impl State {
         }
 
         generator::run(&mut rm, &k, &ldr)?;
+        self.meta.generated(&mut rm, &k);
         transform::namespace::apply(&mut rm, &k)?;
         transform::prefix_suffix::apply(&mut rm, &k)?;
         transform::labels::apply(&mut rm, &k)?;
         transform::annotations::apply(&mut rm, &k)?;
         transform::replicas::apply(&mut rm, &k)?;
         transform::images::apply(&mut rm, &k)?;
+        self.meta.transformed(&mut rm, &k);
 
         self.stack.pop();
         Ok((rm, k))

@@ -197,6 +197,14 @@ impl Emitter {
 
     /// go-yaml v2's choice of requested style for a string, then the emitter's checks.
     fn string(&mut self, s: &str, ctx: Ctx) {
+        if s.contains('\u{85}') {
+            let folded = fold_nel(s);
+            return self.string_folded(&folded, ctx);
+        }
+        self.string_folded(s, ctx)
+    }
+
+    fn string_folded(&mut self, s: &str, ctx: Ctx) {
         let requested = if s.contains('\n') {
             Style::Literal
         } else if resolves_to_string(s) && !is_base60_float(s) {
@@ -407,6 +415,38 @@ impl Emitter {
             self.column = 0;
         }
     }
+}
+
+/// kustomize's JSON text keeps NEL (U+0085) raw, and go-yaml v2 then reads it inside a
+/// double-quoted scalar as a line break and folds it: white space around the break is
+/// dropped, one break becomes a space, each further break a newline.
+fn fold_nel(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let chars: Vec<char> = s.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i] != '\u{85}' {
+            out.push(chars[i]);
+            i += 1;
+            continue;
+        }
+        while out.ends_with([' ', '\t']) {
+            out.pop();
+        }
+        let mut breaks = 0;
+        while i < chars.len() && matches!(chars[i], '\u{85}' | ' ' | '\t') {
+            if chars[i] == '\u{85}' {
+                breaks += 1;
+            }
+            i += 1;
+        }
+        if breaks == 1 {
+            out.push(' ');
+        } else {
+            out.extend(std::iter::repeat_n('\n', breaks - 1));
+        }
+    }
+    out
 }
 
 /// A key prints as `key:` unless it is long or spans lines (then `? key` / `: value`).
@@ -850,6 +890,12 @@ mod tests {
             to_string(&m(&[("data", m(&[("long", s(long))]))])),
             "data:\n  long: this is a very long string that goes on and on and on and on past the eighty\n    column limit of go-yaml v2 for sure\n"
         );
+    }
+
+    #[test]
+    fn nel_folds_like_a_double_quoted_break() {
+        assert_eq!(to_string(&m(&[("k", s("a\u{85}b"))])), "k: a b\n");
+        assert_eq!(to_string(&m(&[("k", s("a \u{85}\u{85} b"))])), "k: |-\n  a\n  b\n");
     }
 
     #[test]

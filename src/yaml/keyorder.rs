@@ -11,16 +11,25 @@ pub fn key_less(a: &str, b: &str) -> bool {
 
 /// Total order behind [`key_less`].
 pub fn key_cmp(a: &str, b: &str) -> Ordering {
+    if a.is_ascii() && b.is_ascii() {
+        // Bytes are characters here: no allocation on the common path.
+        return cmp_slices(a.as_bytes(), b.as_bytes());
+    }
     let ar: Vec<char> = a.chars().collect();
     let br: Vec<char> = b.chars().collect();
+    cmp_slices(&ar, &br)
+}
+
+fn cmp_slices<T: Copy + Into<char> + Ord>(ar: &[T], br: &[T]) -> Ordering {
+    let ch = |x: T| -> char { x.into() };
     let mut i = 0;
     while i < ar.len() && i < br.len() {
         if ar[i] == br[i] {
             i += 1;
             continue;
         }
-        let al = ar[i].is_alphabetic();
-        let bl = br[i].is_alphabetic();
+        let al = ch(ar[i]).is_alphabetic();
+        let bl = ch(br[i]).is_alphabetic();
         if al && bl {
             return ar[i].cmp(&br[i]);
         }
@@ -31,15 +40,15 @@ pub fn key_cmp(a: &str, b: &str) -> Ordering {
         // Neither is a letter: compare the runs of digits starting here as numbers.
         let mut an: i64 = 0;
         let mut bn: i64 = 0;
-        if ar[i] == '0' || br[i] == '0' {
+        if ch(ar[i]) == '0' || ch(br[i]) == '0' {
             // Within a number that had a non-zero digit before, zeros count.
             let mut j = i;
             while j > 0 {
                 j -= 1;
-                if !ar[j].is_ascii_digit() {
+                if !ch(ar[j]).is_ascii_digit() {
                     break;
                 }
-                if ar[j] != '0' {
+                if ch(ar[j]) != '0' {
                     an = 1;
                     bn = 1;
                     break;
@@ -47,13 +56,13 @@ pub fn key_cmp(a: &str, b: &str) -> Ordering {
             }
         }
         let mut ai = i;
-        while ai < ar.len() && ar[ai].is_ascii_digit() {
-            an = an.wrapping_mul(10).wrapping_add(ar[ai] as i64 - '0' as i64);
+        while ai < ar.len() && ch(ar[ai]).is_ascii_digit() {
+            an = an.wrapping_mul(10).wrapping_add(ch(ar[ai]) as i64 - '0' as i64);
             ai += 1;
         }
         let mut bi = i;
-        while bi < br.len() && br[bi].is_ascii_digit() {
-            bn = bn.wrapping_mul(10).wrapping_add(br[bi] as i64 - '0' as i64);
+        while bi < br.len() && ch(br[bi]).is_ascii_digit() {
+            bn = bn.wrapping_mul(10).wrapping_add(ch(br[bi]) as i64 - '0' as i64);
             bi += 1;
         }
         if an != bn {
