@@ -2,6 +2,8 @@
 //! bookkeeping kustomize keeps in internal annotations (earlier ids for name-reference
 //! fixing, generator behaviour, whether a hash suffix is due).
 
+use std::collections::HashSet;
+
 use crate::resource::{Document, Gvk, ResId};
 use crate::yaml::Value;
 
@@ -118,21 +120,19 @@ impl Resource {
 }
 
 /// The id with kustomize's effective namespace: `default` for namespaced objects
-/// without one, empty for cluster-scoped kinds.
+/// without one, a marker for cluster-scoped kinds (kustomize's own list of them).
 pub fn effective(id: &ResId) -> ResId {
-    let mut id = id.clone();
-    if crate::resource::is_cluster_scoped(&id.gvk) {
-        id.namespace.clear();
-    } else if id.namespace.is_empty() {
-        id.namespace = "default".into();
-    }
-    id
+    let namespace = super::config::effective_namespace(&id.gvk, &id.namespace).to_string();
+    ResId { gvk: id.gvk.clone(), name: id.name.clone(), namespace }
 }
 
 /// An ordered collection of resources with unique current ids.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ResMap {
     resources: Vec<Resource>,
+    /// Effective ids of `resources`, kept while only appends happen; any mutable access
+    /// drops it and the next append rebuilds it, so bulk appends stay linear.
+    known: Option<HashSet<ResId>>,
 }
 
 impl ResMap {
@@ -153,6 +153,7 @@ impl ResMap {
     }
 
     pub fn iter_mut(&mut self) -> std::slice::IterMut<'_, Resource> {
+        self.known = None;
         self.resources.iter_mut()
     }
 
@@ -161,6 +162,7 @@ impl ResMap {
     }
 
     pub fn resources_mut(&mut self) -> &mut Vec<Resource> {
+        self.known = None;
         &mut self.resources
     }
 
@@ -181,12 +183,11 @@ impl ResMap {
     /// [`Error::DuplicateId`] when a resource with the same current id is present.
     pub fn append(&mut self, res: Resource) -> Result<(), Error> {
         let id = res.cur_id();
-        if let Some(i) = self.position(&id) {
-            return Err(Error::DuplicateId {
-                id: id.to_string(),
-                first: self.resources[i].doc.source.clone(),
-                second: res.doc.source.clone(),
-            });
+        let resources = &self.resources;
+        let known = self.known.get_or_insert_with(|| resources.iter().map(|r| effective(&r.cur_id())).collect());
+        if !known.insert(effective(&id)) {
+            let first = self.position(&id).map(|i| self.resources[i].doc.source.clone()).unwrap_or_default();
+            return Err(Error::DuplicateId { id: id.to_string(), first, second: res.doc.source.clone() });
         }
         self.resources.push(res);
         Ok(())
@@ -197,24 +198,16 @@ impl ResMap {
     /// # Errors
     /// As [`ResMap::append`].
     pub fn append_all(&mut self, other: ResMap) -> Result<(), Error> {
-        // A set keeps this linear for large builds.
-        let mut seen: std::collections::HashSet<ResId> = self.resources.iter().map(|r| effective(&r.cur_id())).collect();
-        for r in other.resources {
-            let id = r.cur_id();
-            if !seen.insert(effective(&id)) {
-                let first = self.position(&id).map(|i| self.resources[i].doc.source.clone()).unwrap_or_default();
-                return Err(Error::DuplicateId { id: id.to_string(), first, second: r.doc.source.clone() });
-            }
-            self.resources.push(r);
-        }
-        Ok(())
+        other.resources.into_iter().try_for_each(|r| self.append(r))
     }
 
     pub fn replace(&mut self, index: usize, res: Resource) {
+        self.known = None;
         self.resources[index] = res;
     }
 
     pub fn remove(&mut self, index: usize) -> Resource {
+        self.known = None;
         self.resources.remove(index)
     }
 }
