@@ -6,8 +6,10 @@ namePrefix, commonLabels, images and a configMapGenerator, then reports CPU time
 system) and peak resident memory of each tool, measured in one run with wait4(2), and the
 ratios. kubectl is optional: without it only rudder's figures are printed.
 
-Usage: bench/overlay.py [N ...]      (default: 1000 5000)
+Usage: bench/overlay.py [--rudder-only] [N ...]      (default: 1000 5000)
        RUDDER=path/to/rudder bench/overlay.py 5000
+kustomize grows quadratically (about 12 CPU minutes at N = 5000 here), so it is run only
+for N <= $PEER_MAX_N (default 5000) and never with --rudder-only.
 """
 
 import os
@@ -111,21 +113,24 @@ def measure(cmd):
 
 
 def main():
-    sizes = [int(a) for a in sys.argv[1:]] or [1000, 5000]
+    args = sys.argv[1:]
+    rudder_only = "--rudder-only" in args
+    sizes = [int(a) for a in args if a != "--rudder-only"] or [1000, 5000]
+    peer_max = int(os.environ.get("PEER_MAX_N", "5000"))
     rudder = os.environ.get("RUDDER") or os.path.join(ROOT, "target", "release", "rudder")
     if not os.path.exists(rudder):
         subprocess.run(["cargo", "build", "--release", "-q"], cwd=ROOT, check=True)
-    kubectl = shutil.which("kubectl")
+    kubectl = None if rudder_only else shutil.which("kubectl")
     print(f"{'N':>6} {'rudder cpu s':>12} {'rudder MiB':>10} {'kustomize cpu s':>15} {'kustomize MiB':>13} {'cpu ratio':>9} {'mem ratio':>9}")
     for n in sizes:
         with tempfile.TemporaryDirectory() as top:
             generate(top, n)
             r_cpu, r_mem = measure([rudder, "build", top])
-            if kubectl:
+            if kubectl and n <= peer_max:
                 k_cpu, k_mem = measure([kubectl, "kustomize", top])
                 print(f"{n:>6} {r_cpu:>12.3f} {r_mem:>10.1f} {k_cpu:>15.3f} {k_mem:>13.1f} {k_cpu / max(r_cpu, 1e-3):>8.1f}x {k_mem / max(r_mem, 1e-3):>8.1f}x")
             else:
-                print(f"{n:>6} {r_cpu:>12.3f} {r_mem:>10.1f} {'(no kubectl)':>15}")
+                print(f"{n:>6} {r_cpu:>12.3f} {r_mem:>10.1f} {'(not run)':>15}")
 
 
 if __name__ == "__main__":

@@ -127,12 +127,18 @@ pub fn effective(id: &ResId) -> ResId {
 }
 
 /// An ordered collection of resources with unique current ids.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default)]
 pub struct ResMap {
     resources: Vec<Resource>,
     /// Effective ids of `resources`, kept while only appends happen; any mutable access
     /// drops it and the next append rebuilds it, so bulk appends stay linear.
     known: Option<HashSet<ResId>>,
+}
+
+impl PartialEq for ResMap {
+    fn eq(&self, other: &Self) -> bool {
+        self.resources == other.resources
+    }
 }
 
 impl ResMap {

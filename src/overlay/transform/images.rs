@@ -16,7 +16,10 @@
 //!   digest dropped. The result is `name[:tag][@digest]`;
 //! - an `image` that is a mapping or list is an error; a null one is skipped.
 
+use std::collections::HashSet;
+
 use crate::overlay::config;
+use super::image_match::ImageIndex;
 use crate::overlay::error::Error;
 use crate::overlay::fieldspec::{CreateKind, visit};
 use crate::overlay::kustomization::{Image, Kustomization};
@@ -27,74 +30,72 @@ use super::labels::{dotted, object_error};
 
 /// Applies this level's `images` entries to its objects.
 ///
+/// kustomize runs each entry over all objects, both passes; the result for one image field
+/// depends only on the entries in order and on how many passes reach that field, so this
+/// walks each object once, counts the passes per field, and applies the entries there.
+/// That keeps large builds linear in the number of objects.
+///
 /// # Errors
-/// A container `image` of an object is a mapping or a list, or a field on the way to an
-/// image field spec is a scalar.
+/// A container `image` of an object is a mapping or a list, a field on the way to an
+/// image field spec is a scalar, or an entry's name is not a valid pattern.
 pub fn apply(rm: &mut ResMap, k: &Kustomization) -> Result<(), Error> {
-    for (i, img) in k.images.iter().enumerate() {
-        let field = format!("images[{i}]");
-        for r in rm.iter_mut() {
-            if r.kind() == "CustomResourceDefinition" {
-                continue;
+    if k.images.is_empty() {
+        return Ok(());
+    }
+    let index = ImageIndex::new(&k.images).map_err(|(i, e)| Error::field(&k.file, format!("images[{i}].name"), e))?;
+    for r in rm.iter_mut() {
+        if r.kind() == "CustomResourceDefinition" {
+            continue;
+        }
+        let gvk = r.gvk();
+        // Fields the field specs reach (the second pass), by address.
+        let mut by_spec: HashSet<usize> = HashSet::new();
+        let mut result = Ok(());
+        for spec in config::images() {
+            result = visit(r.value_mut(), &gvk, spec, CreateKind::None, &mut |node| {
+                by_spec.insert(node as *const Value as usize);
+                Ok(())
+            });
+            if result.is_err() {
+                break;
             }
-            let gvk = r.gvk();
-            let mut result = walk_containers(r.value_mut(), img, "");
+        }
+        // The first pass reaches every container list; apply there with the pass count.
+        let mut seen: HashSet<usize> = HashSet::new();
+        if result.is_ok() {
+            result = walk_containers(r.value_mut(), None, &mut |node, path| {
+                let ptr = node as *const Value as usize;
+                seen.insert(ptr);
+                let passes = 1 + usize::from(by_spec.contains(&ptr));
+                apply_all(node, &k.images, &index, passes).map_err(|found| format!("{}.image: expected a string, found {found}", path()))
+            });
+        }
+        // Spec fields outside any container list get the second pass alone.
+        if result.is_ok() && by_spec.iter().any(|p| !seen.contains(p)) {
             for spec in config::images() {
+                result = visit(r.value_mut(), &gvk, spec, CreateKind::None, &mut |node| {
+                    if seen.contains(&(node as *const Value as usize)) {
+                        return Ok(());
+                    }
+                    apply_all(node, &k.images, &index, 1)
+                        .map_err(|found| format!("{}: expected a string, found {found}", dotted(&spec.path)))
+                });
                 if result.is_err() {
                     break;
                 }
-                result = visit(r.value_mut(), &gvk, spec, CreateKind::None, &mut |node| {
-                    update(node, img)
-                        .map_err(|found| format!("{}: expected a string, found {found}", dotted(&spec.path)))
-                });
             }
-            if let Err(message) = result {
-                return Err(object_error(r, &k.file, &field, &message));
-            }
+        }
+        if let Err(message) = result {
+            // kustomize stops at the first entry's walk, so the first entry is named.
+            return Err(object_error(r, &k.file, "images[0]", &message));
         }
     }
     Ok(())
 }
 
-/// The first pass: every `containers`/`initContainers` list anywhere under `node`.
-/// `path` is the dotted path of `node`, for messages.
-fn walk_containers(node: &mut Value, img: &Image, path: &str) -> Result<(), String> {
-    match node {
-        Value::Map(map) => {
-            for (key, value) in map.iter_mut() {
-                let here = if path.is_empty() {
-                    key.clone()
-                } else {
-                    format!("{path}.{key}")
-                };
-                walk_containers(value, img, &here)?;
-                if key != "containers" && key != "initContainers" {
-                    continue;
-                }
-                let Value::Seq(items) = value else { continue };
-                for (i, item) in items.iter_mut().enumerate() {
-                    if let Some(image) = item.get_mut("image") {
-                        update(image, img)
-                            .map_err(|found| format!("{here}[{i}].image: expected a string, found {found}"))?;
-                    }
-                }
-            }
-            Ok(())
-        }
-        Value::Seq(items) => {
-            for (i, item) in items.iter_mut().enumerate() {
-                walk_containers(item, img, &format!("{path}[{i}]"))?;
-            }
-            Ok(())
-        }
-        _ => Ok(()),
-    }
-}
-
-/// Rewrites one image reference if it matches the entry. Errors with the type found
-/// when the value is not a scalar.
-fn update(node: &mut Value, img: &Image) -> Result<(), &'static str> {
-    let text = match node {
+/// Each matching entry in order, `passes` times, on one image field.
+fn apply_all(node: &mut Value, images: &[Image], index: &ImageIndex, passes: usize) -> Result<(), &'static str> {
+    let mut text = match node {
         Value::Null => return Ok(()),
         Value::Map(_) | Value::Seq(_) => return Err(node.type_name()),
         Value::String(s) => s.clone(),
@@ -103,17 +104,92 @@ fn update(node: &mut Value, img: &Image) -> Result<(), &'static str> {
         Value::Uint(u) => u.to_string(),
         Value::Float(f) => f.to_string(),
     };
-    if let Some(new) = rewrite(&text, img) {
-        *node = Value::String(new);
+    let mut after = None;
+    let mut changed = false;
+    while let Some(i) = index.next_match(&text, after) {
+        text = rewrite_matched(&text, &images[i]);
+        changed = true;
+        // Later passes of the same entry apply only while it still matches.
+        for _ in 1..passes {
+            if index.matches_entry(&text, i) {
+                text = rewrite_matched(&text, &images[i]);
+            }
+        }
+        after = Some(i);
+    }
+    if changed {
+        *node = Value::String(text);
     }
     Ok(())
 }
 
-/// The new reference for `image`, or `None` when the entry does not match it.
-pub(crate) fn rewrite(image: &str, img: &Image) -> Option<String> {
-    if !matches(image, &img.name) {
-        return None;
+/// A path to a node, built only when a message needs it.
+struct Path<'a> {
+    parent: Option<&'a Path<'a>>,
+    key: Option<&'a str>,
+    index: usize,
+}
+
+impl Path<'_> {
+    fn render(&self) -> String {
+        let mut parts = Vec::new();
+        let mut cur = Some(self);
+        while let Some(p) = cur {
+            parts.push(match p.key {
+                Some(k) => format!(".{k}"),
+                None => format!("[{}]", p.index),
+            });
+            cur = p.parent;
+        }
+        parts.reverse();
+        parts.concat().trim_start_matches('.').to_string()
     }
+}
+
+/// The first pass: calls `f` on the `image` of every element of every
+/// `containers`/`initContainers` list anywhere under `node`.
+fn walk_containers<F>(node: &mut Value, path: Option<&Path<'_>>, f: &mut F) -> Result<(), String>
+where
+    F: FnMut(&mut Value, &dyn Fn() -> String) -> Result<(), String>,
+{
+    match node {
+        Value::Map(map) => {
+            for (key, value) in map.iter_mut() {
+                let here = Path { parent: path, key: Some(key), index: 0 };
+                walk_containers(value, Some(&here), f)?;
+                if key != "containers" && key != "initContainers" {
+                    continue;
+                }
+                let Value::Seq(items) = value else { continue };
+                for (i, item) in items.iter_mut().enumerate() {
+                    if let Some(image) = item.get_mut("image") {
+                        let at = Path { parent: Some(&here), key: None, index: i };
+                        f(image, &|| at.render())?;
+                    }
+                }
+            }
+            Ok(())
+        }
+        Value::Seq(items) => {
+            for (i, item) in items.iter_mut().enumerate() {
+                let here = Path { parent: path, key: None, index: i };
+                walk_containers(item, Some(&here), f)?;
+            }
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The new reference for `image`, or `None` when the entry does not match it.
+#[cfg(test)]
+pub(crate) fn rewrite(image: &str, img: &Image) -> Option<String> {
+    let index = ImageIndex::new(std::slice::from_ref(img)).ok()?;
+    index.next_match(image, None).map(|_| rewrite_matched(image, img))
+}
+
+/// The new reference for an image the entry matches.
+fn rewrite_matched(image: &str, img: &Image) -> String {
     let (name, tag, digest) = split(image);
     let mut name = name.to_string();
     let (mut tag, mut digest) = (tag.to_string(), digest.to_string());
@@ -138,30 +214,7 @@ pub(crate) fn rewrite(image: &str, img: &Image) -> Option<String> {
         name.push('@');
         name.push_str(&digest);
     }
-    Some(name)
-}
-
-/// kustomize's match: `^NAME(:[A-Za-z0-9_.{}-]*)?(@sha256:[A-Za-z0-9_.{}-]*)?$` with NAME
-/// used as a pattern, of which only `.` (any character) is honoured here.
-fn matches(image: &str, name: &str) -> bool {
-    let mut chars = image.chars();
-    for want in name.chars() {
-        match chars.next() {
-            Some(got) if got == want || (want == '.' && got != '\n') => {}
-            _ => return false,
-        }
-    }
-    let rest = chars.as_str();
-    let tag_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '{' | '}' | '-');
-    let rest = match rest.strip_prefix(':') {
-        Some(r) => r.trim_start_matches(tag_char),
-        None => rest,
-    };
-    let rest = match rest.strip_prefix("@sha256:") {
-        Some(r) => r.trim_start_matches(tag_char),
-        None => rest,
-    };
-    rest.is_empty()
+    name
 }
 
 /// Splits `[host[:port]/]path[:tag][@digest]` into name, tag and digest (without their
@@ -186,6 +239,10 @@ fn split(image: &str) -> (&str, &str, &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn matches_name(image: &str, name: &str) -> bool {
+        rewrite(image, &Image { name: name.into(), ..Default::default() }).is_some()
+    }
     use crate::overlay::transform::labels::tests::{at, resmap};
 
     fn image(name: &str, new_name: &str, new_tag: &str, digest: &str, tag_suffix: &str) -> Image {
@@ -215,19 +272,19 @@ mod tests {
 
     #[test]
     fn matches_names_exactly() {
-        assert!(matches("nginx", "nginx"));
-        assert!(matches("nginx:1.0", "nginx"));
-        assert!(matches("nginx:", "nginx"));
-        assert!(matches("nginx:latest-{x}", "nginx"));
-        assert!(matches("nginx@sha256:abc", "nginx"));
-        assert!(matches("nginx:1@sha256:abc", "nginx"));
-        assert!(!matches("nginx-extra:1.0", "nginx"));
-        assert!(!matches("docker.io/nginx:1.0", "nginx"));
-        assert!(!matches("nginx:1.0@sha512:abc", "nginx"));
-        assert!(!matches("nginx:1.0:2", "nginx"));
-        assert!(matches("localhost:5000/app:1.0", "localhost:5000/app"));
+        assert!(matches_name("nginx", "nginx"));
+        assert!(matches_name("nginx:1.0", "nginx"));
+        assert!(matches_name("nginx:", "nginx"));
+        assert!(matches_name("nginx:latest-{x}", "nginx"));
+        assert!(matches_name("nginx@sha256:abc", "nginx"));
+        assert!(matches_name("nginx:1@sha256:abc", "nginx"));
+        assert!(!matches_name("nginx-extra:1.0", "nginx"));
+        assert!(!matches_name("docker.io/nginx:1.0", "nginx"));
+        assert!(!matches_name("nginx:1.0@sha512:abc", "nginx"));
+        assert!(!matches_name("nginx:1.0:2", "nginx"));
+        assert!(matches_name("localhost:5000/app:1.0", "localhost:5000/app"));
         // The name is a pattern: `.` matches anything.
-        assert!(matches("aXb:1", "a.b"));
+        assert!(matches_name("aXb:1", "a.b"));
     }
 
     #[test]

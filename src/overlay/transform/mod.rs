@@ -3,6 +3,7 @@
 
 pub mod annotations;
 pub mod build_metadata;
+mod image_match;
 pub mod images;
 pub mod labels;
 pub mod name_reference;
