@@ -25,6 +25,7 @@ pub struct FieldSpec {
 }
 
 impl FieldSpec {
+    #[cfg(test)]
     pub fn new(kind: &str, path: &str, create: bool) -> Self {
         FieldSpec { gvk: Gvk::new("", "", kind), path: path.into(), create }
     }
@@ -54,13 +55,19 @@ pub enum CreateKind {
     Seq,
 }
 
-/// Splits a field path on `/`, keeping `[...]` groups whole.
+/// Splits a field path on `/`, keeping `[...]` groups whole; `\/` is a literal slash
+/// (annotation keys such as `config.kubernetes.io\/origin`).
 pub fn split_path(path: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut cur = String::new();
     let mut depth = 0usize;
-    for c in path.chars() {
+    let mut chars = path.chars().peekable();
+    while let Some(c) = chars.next() {
         match c {
+            '\\' if chars.peek() == Some(&'/') => {
+                cur.push('/');
+                chars.next();
+            }
             '[' => {
                 depth += 1;
                 cur.push(c);
@@ -172,6 +179,7 @@ mod tests {
     fn splits_paths() {
         assert_eq!(split_path("spec/template/metadata/labels"), ["spec", "template", "metadata", "labels"]);
         assert_eq!(split_path("a/[name=x/y]/b"), ["a", "[name=x/y]", "b"]);
+        assert_eq!(split_path("metadata/annotations/a.io\\/b"), ["metadata", "annotations", "a.io/b"]);
     }
 
     #[test]

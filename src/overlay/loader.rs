@@ -44,18 +44,9 @@ impl Loader {
         Ok(Loader { dir: dir.to_path_buf(), real, restrictor })
     }
 
-    /// The directory as the user named it.
-    pub fn dir(&self) -> &Path {
-        &self.dir
-    }
-
     /// The directory with symlinks resolved.
     pub fn real_dir(&self) -> &Path {
         &self.real
-    }
-
-    pub fn restrictor(&self) -> LoadRestrictor {
-        self.restrictor
     }
 
     /// A path relative to the kustomization, for messages (`base/deploy.yaml`).

@@ -104,6 +104,7 @@ impl Resource {
     }
 
     /// Moves the object to a namespace, recording the old id.
+    #[cfg(test)]
     pub fn set_namespace(&mut self, ns: &str) {
         if self.namespace() == ns {
             return;
@@ -144,14 +145,6 @@ impl PartialEq for ResMap {
 impl ResMap {
     pub fn new() -> Self {
         ResMap::default()
-    }
-
-    pub fn len(&self) -> usize {
-        self.resources.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.resources.is_empty()
     }
 
     pub fn iter(&self) -> std::slice::Iter<'_, Resource> {
@@ -205,11 +198,6 @@ impl ResMap {
     /// As [`ResMap::append`].
     pub fn append_all(&mut self, other: ResMap) -> Result<(), Error> {
         other.resources.into_iter().try_for_each(|r| self.append(r))
-    }
-
-    pub fn replace(&mut self, index: usize, res: Resource) {
-        self.known = None;
-        self.resources[index] = res;
     }
 
     pub fn remove(&mut self, index: usize) -> Resource {

@@ -118,8 +118,15 @@ impl State {
         for (i, entry) in k.crds.iter().enumerate() {
             let field = format!("crds[{i}]");
             let bytes = ldr.read(entry, &kname, &field)?;
-            let docs = yaml::parse_bytes(&bytes, Dialect::Kustomize, &ldr.display(entry))?;
-            self.crds.extend(docs.into_iter().map(|d| d.value).filter(|v| !v.is_null()));
+            let shown = ldr.display(entry);
+            let docs: Vec<Value> = yaml::parse_bytes(&bytes, Dialect::Kustomize, &shown)?
+                .into_iter()
+                .map(|d| d.value)
+                .filter(|v| !v.is_null())
+                .collect();
+            // Checked here so that a bad file is named; merged with the others at the end.
+            super::config::name_reference_with_crds(&docs).map_err(|e| Error::field(&shown, "(definitions)", e))?;
+            self.crds.extend(docs);
         }
 
         generator::run(&mut rm, &k, &ldr)?;

@@ -205,7 +205,7 @@ mod tests {
         let mut rm = ResMap::new();
         let a = generated(obj("ConfigMap", "c", "", &[]), Behavior::Create, true);
         absorb(&mut rm, a.clone(), "k.yaml", "configMapGenerator[0]").unwrap();
-        assert_eq!(rm.len(), 1);
+        assert_eq!(rm.resources().len(), 1);
         let e = absorb(&mut rm, a, "k.yaml", "configMapGenerator[1]").unwrap_err();
         assert!(
             e.to_string()
@@ -366,7 +366,7 @@ mod tests {
             true,
         );
         absorb(&mut rm, also, "k.yaml", "configMapGenerator[1]").unwrap();
-        assert_eq!(rm.len(), 1);
+        assert_eq!(rm.resources().len(), 1);
         assert_eq!(
             rm.resources()[0].value().get("data"),
             Some(&strings(&[("a", "1"), ("b", "2"), ("c", "3")]))
