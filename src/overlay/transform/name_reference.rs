@@ -26,7 +26,7 @@ use std::collections::HashMap;
 
 use crate::overlay::config;
 use crate::overlay::error::Error;
-use crate::overlay::fieldspec::FieldSpec;
+use crate::overlay::fieldspec::{FieldSpec, split_path};
 use crate::overlay::resmap::{ResMap, Resource};
 use crate::resource::Gvk;
 use crate::yaml::Value;
@@ -46,7 +46,7 @@ pub fn fix(rm: &mut ResMap, crds: &[Value]) -> Result<(), Error> {
                 .iter()
                 .map(|fs| PreparedSpec {
                     spec: fs.clone(),
-                    segs: split_escaped(&fs.path),
+                    segs: split_path(&fs.path),
                 })
                 .collect()
         })
@@ -426,23 +426,6 @@ fn scalar_text(v: &Value) -> Option<String> {
     }
 }
 
-/// Splits a field path on `/`, where `\/` stands for a slash inside a key (annotation
-/// names such as `nginx.ingress.kubernetes.io\/auth-secret`).
-fn split_escaped(path: &str) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for part in path.split('/') {
-        match out.last_mut() {
-            Some(last) if last.ends_with('\\') => {
-                last.pop();
-                last.push('/');
-                last.push_str(part);
-            }
-            _ => out.push(part.to_string()),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -659,7 +642,7 @@ subjects:
     #[test]
     fn escaped_slash_in_annotation_paths() {
         assert_eq!(
-            split_escaped(r"metadata/annotations/a.io\/auth-secret"),
+            split_path(r"metadata/annotations/a.io\/auth-secret"),
             ["metadata", "annotations", "a.io/auth-secret"]
         );
         let yaml = "
