@@ -17,6 +17,11 @@ pub struct Args {
     /// Write the output to this file instead of standard output (written whole, or not at all).
     #[arg(short, long)]
     output: Option<PathBuf>,
+    /// Fetch remote resources: git repository URLs in resources: (https://host/org/repo//dir?ref=v1,
+    /// git@host:org/repo.git//dir, ssh://, file://), cloned with the system git into a temporary
+    /// directory. Refused by default, since a build then runs git and reads what the repository holds.
+    #[arg(long)]
+    allow_remote: bool,
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
@@ -26,6 +31,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         } else {
             LoadRestrictor::RootOnly
         },
+        allow_remote: args.allow_remote,
     };
     let docs = overlay::build(&args.dir, &opts)?;
     let values: Vec<_> = docs.into_iter().map(|d| d.value).collect();

@@ -27,11 +27,19 @@ pub struct FieldSpec {
 impl FieldSpec {
     #[cfg(test)]
     pub fn new(kind: &str, path: &str, create: bool) -> Self {
-        FieldSpec { gvk: Gvk::new("", "", kind), path: path.into(), create }
+        FieldSpec {
+            gvk: Gvk::new("", "", kind),
+            path: path.into(),
+            create,
+        }
     }
 
     pub fn with_gvk(group: &str, version: &str, kind: &str, path: &str, create: bool) -> Self {
-        FieldSpec { gvk: Gvk::new(group, version, kind), path: path.into(), create }
+        FieldSpec {
+            gvk: Gvk::new(group, version, kind),
+            path: path.into(),
+            create,
+        }
     }
 
     /// Whether the spec applies to objects of `gvk`.
@@ -102,7 +110,14 @@ where
     walk(obj, &segs, spec.create, create, f, &spec.path)
 }
 
-fn walk<F>(node: &mut Value, path: &[String], create_ok: bool, create: CreateKind, f: &mut F, full: &str) -> Result<(), String>
+fn walk<F>(
+    node: &mut Value,
+    path: &[String],
+    create_ok: bool,
+    create: CreateKind,
+    f: &mut F,
+    full: &str,
+) -> Result<(), String>
 where
     F: FnMut(&mut Value) -> Result<(), String>,
 {
@@ -148,7 +163,10 @@ where
         }
         // A null that may not be created ends the walk quietly, as in kustomize.
         Value::Null => Ok(()),
-        _ => Err(format!("expected sequence or mapping node at '{}' of path '{full}'", path[0])),
+        _ => Err(format!(
+            "expected sequence or mapping node at '{}' of path '{full}'",
+            path[0]
+        )),
     }
 }
 
@@ -177,9 +195,15 @@ mod tests {
 
     #[test]
     fn splits_paths() {
-        assert_eq!(split_path("spec/template/metadata/labels"), ["spec", "template", "metadata", "labels"]);
+        assert_eq!(
+            split_path("spec/template/metadata/labels"),
+            ["spec", "template", "metadata", "labels"]
+        );
         assert_eq!(split_path("a/[name=x/y]/b"), ["a", "[name=x/y]", "b"]);
-        assert_eq!(split_path("metadata/annotations/a.io\\/b"), ["metadata", "annotations", "a.io/b"]);
+        assert_eq!(
+            split_path("metadata/annotations/a.io\\/b"),
+            ["metadata", "annotations", "a.io/b"]
+        );
     }
 
     #[test]

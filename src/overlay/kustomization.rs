@@ -164,13 +164,20 @@ pub fn find_file(dir: &Path) -> Result<PathBuf, Error> {
         1 => Ok(found.into_iter().next().expect("one")),
         0 => Err(Error::Read {
             path: dir.display().to_string(),
-            message: format!("no kustomization file in the directory (expected one of {})", FILE_NAMES.join(", ")),
+            message: format!(
+                "no kustomization file in the directory (expected one of {})",
+                FILE_NAMES.join(", ")
+            ),
         }),
         _ => Err(Error::Read {
             path: dir.display().to_string(),
             message: format!(
                 "found several kustomization files ({}): keep only one",
-                found.iter().map(|p| p.file_name().unwrap_or_default().to_string_lossy()).collect::<Vec<_>>().join(", ")
+                found
+                    .iter()
+                    .map(|p| p.file_name().unwrap_or_default().to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
         }),
     }
@@ -187,10 +194,18 @@ impl Kustomization {
         let mut docs = docs.into_iter().map(|d| d.value).filter(|v| !v.is_null());
         let value = docs.next().unwrap_or_else(|| Value::Map(Map::new()));
         if docs.next().is_some() {
-            return Err(Error::field(file, "(top level)", "expected one document, found several"));
+            return Err(Error::field(
+                file,
+                "(top level)",
+                "expected one document, found several",
+            ));
         }
         let Value::Map(map) = value else {
-            return Err(Error::field(file, "(top level)", format!("expected a mapping, found {}", value.type_name())));
+            return Err(Error::field(
+                file,
+                "(top level)",
+                format!("expected a mapping, found {}", value.type_name()),
+            ));
         };
         let r = Reader { file };
         if map.keys().all(|k| k == "apiVersion" || k == "kind") {
@@ -208,15 +223,21 @@ impl Kustomization {
                 ));
             }
         }
-        let mut k = Kustomization { file: file.to_string(), ..Default::default() };
+        let mut k = Kustomization {
+            file: file.to_string(),
+            ..Default::default()
+        };
         k.kind = r.string(&map, "kind")?.unwrap_or_else(|| "Kustomization".into());
         if k.kind != "Kustomization" && k.kind != "Component" {
-            return Err(Error::field(file, "kind", format!("expected Kustomization or Component, found '{}'", k.kind)));
+            return Err(Error::field(
+                file,
+                "kind",
+                format!("expected Kustomization or Component, found '{}'", k.kind),
+            ));
         }
         if let Some(v) = map.get("apiVersion")
             && let Some(s) = v.as_str()
             && !s.starts_with("kustomize.config.k8s.io/")
-
         {
             return Err(Error::field(file, "apiVersion", format!("unexpected apiVersion '{s}'")));
         }
@@ -231,7 +252,11 @@ impl Kustomization {
         k.build_metadata = r.strings(&map, "buildMetadata")?;
         for (i, item) in r.list(&map, "labels")?.iter().enumerate() {
             let field = format!("labels[{i}]");
-            let m = r.entry_map(item, &field, &["pairs", "includeSelectors", "includeTemplates", "fields"])?;
+            let m = r.entry_map(
+                item,
+                &field,
+                &["pairs", "includeSelectors", "includeTemplates", "fields"],
+            )?;
             if m.contains_key("fields") {
                 return Err(Error::field(file, format!("{field}.fields"), "not supported yet"));
             }
@@ -258,11 +283,18 @@ impl Kustomization {
             let m = r.entry_map(item, &field, &["name", "count"])?;
             let count = match m.get("count") {
                 None | Some(Value::Null) => 0,
-                Some(v) => v
-                    .as_i64()
-                    .ok_or_else(|| Error::field(file, format!("{field}.count"), format!("expected an integer, found {}", v.type_name())))?,
+                Some(v) => v.as_i64().ok_or_else(|| {
+                    Error::field(
+                        file,
+                        format!("{field}.count"),
+                        format!("expected an integer, found {}", v.type_name()),
+                    )
+                })?,
             };
-            k.replicas.push(Replica { name: r.scalar_string(m.get("name"), &format!("{field}.name"))?, count });
+            k.replicas.push(Replica {
+                name: r.scalar_string(m.get("name"), &format!("{field}.name"))?,
+                count,
+            });
         }
         if let Some(v) = map.get("sortOptions") {
             k.sort_options = Some(r.sort_options(v)?);
@@ -288,7 +320,11 @@ impl Reader<'_> {
 
     fn rename(&self, e: Error, prefix: &str) -> Error {
         match e {
-            Error::Field { file, field, message } => Error::Field { file, field: format!("{prefix}.{field}"), message },
+            Error::Field { file, field, message } => Error::Field {
+                file,
+                field: format!("{prefix}.{field}"),
+                message,
+            },
             e => e,
         }
     }
@@ -296,7 +332,9 @@ impl Reader<'_> {
     fn scalar_string(&self, v: Option<&Value>, field: &str) -> Result<String, Error> {
         match v {
             None | Some(Value::Null) => Ok(String::new()),
-            Some(v) => scalar_text(v).ok_or_else(|| self.err(field, format!("expected a string, found {}", v.type_name()))),
+            Some(v) => {
+                scalar_text(v).ok_or_else(|| self.err(field, format!("expected a string, found {}", v.type_name())))
+            }
         }
     }
 
@@ -331,8 +369,12 @@ impl Reader<'_> {
                 .map(|(k, v)| {
                     let s = match v {
                         Value::Null => String::new(),
-                        v => scalar_text(v)
-                            .ok_or_else(|| self.err(&format!("{key}.{k}"), format!("expected a string, found {}", v.type_name())))?,
+                        v => scalar_text(v).ok_or_else(|| {
+                            self.err(
+                                &format!("{key}.{k}"),
+                                format!("expected a string, found {}", v.type_name()),
+                            )
+                        })?,
                     };
                     Ok((k.clone(), Value::String(s)))
                 })
@@ -342,7 +384,9 @@ impl Reader<'_> {
     }
 
     fn entry_map<'m>(&self, item: &'m Value, field: &str, allowed: &[&str]) -> Result<&'m Map, Error> {
-        let m = item.as_map().ok_or_else(|| self.err(field, format!("expected a mapping, found {}", item.type_name())))?;
+        let m = item
+            .as_map()
+            .ok_or_else(|| self.err(field, format!("expected a mapping, found {}", item.type_name())))?;
         if let Some(k) = m.keys().find(|k| !allowed.contains(&k.as_str())) {
             return Err(self.err(&format!("{field}.{k}"), "unknown field"));
         }
@@ -353,7 +397,10 @@ impl Reader<'_> {
         match m.get(key) {
             None | Some(Value::Null) => Ok(None),
             Some(Value::Bool(b)) => Ok(Some(*b)),
-            Some(v) => Err(self.err(&format!("{field}.{key}"), format!("expected a boolean, found {}", v.type_name()))),
+            Some(v) => Err(self.err(
+                &format!("{field}.{key}"),
+                format!("expected a boolean, found {}", v.type_name()),
+            )),
         }
     }
 
@@ -372,23 +419,40 @@ impl Reader<'_> {
             }
             "legacy" => match m.get("legacySortOptions") {
                 None | Some(Value::Null) => Ok(SortOrder::Legacy {
-                    first: crate::resource::LEGACY_ORDER_FIRST.iter().map(|s| s.to_string()).collect(),
-                    last: crate::resource::LEGACY_ORDER_LAST.iter().map(|s| s.to_string()).collect(),
+                    first: crate::resource::LEGACY_ORDER_FIRST
+                        .iter()
+                        .map(|s| s.to_string())
+                        .collect(),
+                    last: crate::resource::LEGACY_ORDER_LAST
+                        .iter()
+                        .map(|s| s.to_string())
+                        .collect(),
                 }),
                 Some(l) => {
                     let lm = self.entry_map(l, "sortOptions.legacySortOptions", &["orderFirst", "orderLast"])?;
                     Ok(SortOrder::Legacy {
-                        first: self.strings(lm, "orderFirst").map_err(|e| self.rename(e, "sortOptions.legacySortOptions"))?,
-                        last: self.strings(lm, "orderLast").map_err(|e| self.rename(e, "sortOptions.legacySortOptions"))?,
+                        first: self
+                            .strings(lm, "orderFirst")
+                            .map_err(|e| self.rename(e, "sortOptions.legacySortOptions"))?,
+                        last: self
+                            .strings(lm, "orderLast")
+                            .map_err(|e| self.rename(e, "sortOptions.legacySortOptions"))?,
                     })
                 }
             },
-            other => Err(self.err("sortOptions.order", format!("must be one of [fifo, legacy], found '{other}'"))),
+            other => Err(self.err(
+                "sortOptions.order",
+                format!("must be one of [fifo, legacy], found '{other}'"),
+            )),
         }
     }
 
     fn generator_options(&self, v: &Value, field: &str) -> Result<GeneratorOptions, Error> {
-        let m = self.entry_map(v, field, &["labels", "annotations", "disableNameSuffixHash", "immutable"])?;
+        let m = self.entry_map(
+            v,
+            field,
+            &["labels", "annotations", "disableNameSuffixHash", "immutable"],
+        )?;
         Ok(GeneratorOptions {
             labels: self.string_map(m, "labels").map_err(|e| self.rename(e, field))?,
             annotations: self.string_map(m, "annotations").map_err(|e| self.rename(e, field))?,
@@ -400,9 +464,28 @@ impl Reader<'_> {
     fn generators(&self, map: &Map, key: &str, secret: bool) -> Result<Vec<GeneratorArgs>, Error> {
         let mut out = Vec::new();
         let allowed: &[&str] = if secret {
-            &["name", "namespace", "behavior", "literals", "files", "envs", "env", "options", "type"]
+            &[
+                "name",
+                "namespace",
+                "behavior",
+                "literals",
+                "files",
+                "envs",
+                "env",
+                "options",
+                "type",
+            ]
         } else {
-            &["name", "namespace", "behavior", "literals", "files", "envs", "env", "options"]
+            &[
+                "name",
+                "namespace",
+                "behavior",
+                "literals",
+                "files",
+                "envs",
+                "env",
+                "options",
+            ]
         };
         for (i, item) in self.list(map, key)?.iter().enumerate() {
             let field = format!("{key}[{i}]");
@@ -462,12 +545,18 @@ mod tests {
     #[test]
     fn strings_must_be_quoted() {
         let e = Kustomization::parse(b"commonLabels:\n  version: 2\n", "k.yaml").unwrap_err();
-        assert_eq!(e.to_string(), "k.yaml: commonLabels.version: expected a string, found an integer");
+        assert_eq!(
+            e.to_string(),
+            "k.yaml: commonLabels.version: expected a string, found an integer"
+        );
     }
 
     #[test]
     fn empty_is_an_error() {
-        let e = Kustomization::parse(b"apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n", "k.yaml");
+        let e = Kustomization::parse(
+            b"apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n",
+            "k.yaml",
+        );
         assert!(e.unwrap_err().to_string().contains("kustomization is empty"));
     }
 
@@ -480,6 +569,9 @@ mod tests {
     #[test]
     fn typed_errors_name_the_field() {
         let e = Kustomization::parse(b"images:\n- name: x\n  newTag: [1]\n", "k.yaml").unwrap_err();
-        assert_eq!(e.to_string(), "k.yaml: images[0].newTag: expected a string, found a list");
+        assert_eq!(
+            e.to_string(),
+            "k.yaml: images[0].newTag: expected a string, found a list"
+        );
     }
 }

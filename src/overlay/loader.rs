@@ -37,11 +37,21 @@ impl Loader {
     /// # Errors
     /// The directory does not exist.
     pub fn new(dir: &Path, restrictor: LoadRestrictor) -> Result<Self, Error> {
-        let real = dir.canonicalize().map_err(|e| Error::Read { path: dir.display().to_string(), message: io_message(&e) })?;
+        let real = dir.canonicalize().map_err(|e| Error::Read {
+            path: dir.display().to_string(),
+            message: io_message(&e),
+        })?;
         if !real.is_dir() {
-            return Err(Error::Read { path: dir.display().to_string(), message: "not a directory".into() });
+            return Err(Error::Read {
+                path: dir.display().to_string(),
+                message: "not a directory".into(),
+            });
         }
-        Ok(Loader { dir: dir.to_path_buf(), real, restrictor })
+        Ok(Loader {
+            dir: dir.to_path_buf(),
+            real,
+            restrictor,
+        })
     }
 
     /// The directory with symlinks resolved.
@@ -60,7 +70,9 @@ impl Loader {
     /// Missing path; a file outside the root while restricted.
     pub fn locate(&self, rel: &str, file: &str, field: &str) -> Result<Target, Error> {
         let joined = self.dir.join(rel);
-        let real = joined.canonicalize().map_err(|e| Error::field(file, field, format!("'{rel}': {}", io_message(&e))))?;
+        let real = joined
+            .canonicalize()
+            .map_err(|e| Error::field(file, field, format!("'{rel}': {}", io_message(&e))))?;
         if real.is_dir() {
             return Ok(Target::Dir(clean(&joined)));
         }
@@ -74,10 +86,16 @@ impl Loader {
     /// The file is missing, unreadable, or outside the root while restricted.
     pub fn read(&self, rel: &str, file: &str, field: &str) -> Result<Vec<u8>, Error> {
         let joined = self.dir.join(rel);
-        let real = joined.canonicalize().map_err(|e| Error::field(file, field, format!("'{rel}': {}", io_message(&e))))?;
+        let real = joined
+            .canonicalize()
+            .map_err(|e| Error::field(file, field, format!("'{rel}': {}", io_message(&e))))?;
         self.ensure_inside(&real, rel, file, field)?;
         if real.is_dir() {
-            return Err(Error::field(file, field, format!("'{rel}' is a directory, expected a file")));
+            return Err(Error::field(
+                file,
+                field,
+                format!("'{rel}' is a directory, expected a file"),
+            ));
         }
         fs_err::read(&real).map_err(|e| Error::field(file, field, format!("'{rel}': {}", io_message(&e))))
     }

@@ -42,7 +42,13 @@ pub struct Resource {
 
 impl Resource {
     pub fn new(doc: Document) -> Self {
-        Resource { doc, prev_ids: Vec::new(), generated: None, prefixes: Vec::new(), suffixes: Vec::new() }
+        Resource {
+            doc,
+            prev_ids: Vec::new(),
+            generated: None,
+            prefixes: Vec::new(),
+            suffixes: Vec::new(),
+        }
     }
 
     pub fn value(&self) -> &Value {
@@ -124,7 +130,11 @@ impl Resource {
 /// without one, a marker for cluster-scoped kinds (kustomize's own list of them).
 pub fn effective(id: &ResId) -> ResId {
     let namespace = super::config::effective_namespace(&id.gvk, &id.namespace).to_string();
-    ResId { gvk: id.gvk.clone(), name: id.name.clone(), namespace }
+    ResId {
+        gvk: id.gvk.clone(),
+        name: id.name.clone(),
+        namespace,
+    }
 }
 
 /// An ordered collection of resources with unique current ids.
@@ -183,10 +193,19 @@ impl ResMap {
     pub fn append(&mut self, res: Resource) -> Result<(), Error> {
         let id = res.cur_id();
         let resources = &self.resources;
-        let known = self.known.get_or_insert_with(|| resources.iter().map(|r| effective(&r.cur_id())).collect());
+        let known = self
+            .known
+            .get_or_insert_with(|| resources.iter().map(|r| effective(&r.cur_id())).collect());
         if !known.insert(effective(&id)) {
-            let first = self.position(&id).map(|i| self.resources[i].doc.source.clone()).unwrap_or_default();
-            return Err(Error::DuplicateId { id: id.to_string(), first, second: res.doc.source.clone() });
+            let first = self
+                .position(&id)
+                .map(|i| self.resources[i].doc.source.clone())
+                .unwrap_or_default();
+            return Err(Error::DuplicateId {
+                id: id.to_string(),
+                first,
+                second: res.doc.source.clone(),
+            });
         }
         self.resources.push(res);
         Ok(())

@@ -10,6 +10,7 @@ use crate::yaml::{self, Dialect, Value};
 use super::error::Error;
 use super::kustomization::{Kustomization, SortOrder, find_file};
 use super::loader::{LoadRestrictor, Loader, Target};
+use super::remote::{self, RepoSpec};
 use super::resmap::{ResMap, Resource};
 use super::{generator, transform};
 
@@ -17,6 +18,8 @@ use super::{generator, transform};
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
     pub load_restrictor: LoadRestrictor,
+    /// Fetch remote `resources:` (git repositories) with the system `git`; refused when false.
+    pub allow_remote: bool,
 }
 
 /// Builds the kustomization in `dir` and returns its objects in output order.
@@ -24,7 +27,14 @@ pub struct BuildOptions {
 /// # Errors
 /// Any problem with the kustomization, its files or its objects, naming file and field.
 pub fn build(dir: &Path, opts: &BuildOptions) -> Result<Vec<Document>, Error> {
-    let mut state = State { opts: opts.clone(), stack: Vec::new(), crds: Vec::new(), meta: Default::default() };
+    let mut state = State {
+        opts: opts.clone(),
+        stack: Vec::new(),
+        remotes: Vec::new(),
+        clone_root: None,
+        crds: Vec::new(),
+        meta: Default::default(),
+    };
     let (mut rm, top) = state.accumulate(dir)?;
     generator::add_hash_suffixes(&mut rm)?;
     transform::name_reference::fix(&mut rm, &state.crds)?;
@@ -50,6 +60,11 @@ struct State {
     opts: BuildOptions,
     /// Real paths of the kustomizations being built, outermost first.
     stack: Vec<PathBuf>,
+    /// Remote kustomizations being built, outermost first.
+    remotes: Vec<RepoSpec>,
+    /// The working tree (real path) of the innermost remote being built: directories
+    /// named inside it must stay inside it, as kustomize requires.
+    clone_root: Option<PathBuf>,
     /// Documents of every `crds:` file met.
     crds: Vec<Value>,
     /// `buildMetadata` origin and transformer tracking.
@@ -77,12 +92,10 @@ impl State {
         let mut rm = ResMap::new();
         for (i, entry) in k.resources.iter().enumerate() {
             let field = format!("resources[{i}]");
-            if is_remote(entry) {
-                return Err(Error::field(
-                    &kname,
-                    &field,
-                    format!("'{entry}' is a remote resource; rudder builds only local files and directories"),
-                ));
+            if let Some(kind) = remote::classify(entry) {
+                let sub = self.accumulate_remote(entry, kind, &kname, &field)?;
+                rm.append_all(sub)?;
+                continue;
             }
             match ldr.locate(entry, &kname, &field)? {
                 Target::File(path) => {
@@ -95,6 +108,11 @@ impl State {
                 }
                 Target::Dir(path) => {
                     let real = path.canonicalize().map_err(|e| Error::field(&kname, &field, e.to_string()))?;
+                    if self.clone_root.as_ref().is_some_and(|root| !real.starts_with(root)) {
+                        let message =
+                            format!("'{entry}' is outside the repository this kustomization was fetched from");
+                        return Err(Error::field(&kname, &field, message));
+                    }
                     if self.stack.iter().any(|s| s == &real || s.starts_with(&real)) {
                         return Err(Error::Cycle {
                             file: kname.clone(),
@@ -142,14 +160,53 @@ impl State {
         self.stack.pop();
         Ok((rm, k))
     }
-}
 
-/// kustomize treats anything that looks like a URL or a git/ssh spec as remote.
-fn is_remote(entry: &str) -> bool {
-    let lower = entry.to_ascii_lowercase();
-    ["http://", "https://", "git::", "git@", "ssh://", "github.com/", "gitlab.com/", "bitbucket.org/", "oci://"]
-        .iter()
-        .any(|p| lower.starts_with(p))
+    /// Builds a remote `resources:` entry: a git repository fetched into a temporary
+    /// directory (removed on return), whose kustomization directory is built like a local
+    /// one with the repository as its world.
+    fn accumulate_remote(
+        &mut self,
+        entry: &str,
+        kind: remote::Remote,
+        kname: &str,
+        field: &str,
+    ) -> Result<ResMap, Error> {
+        let fail = |message: String| Error::field(kname, field, format!("'{entry}': {message}"));
+        if kind != remote::Remote::Git {
+            return Err(fail("only git repositories are supported for remote resources".into()));
+        }
+        if !self.opts.allow_remote {
+            let hint = "hint: pass --allow-remote to fetch it with git";
+            let message = format!("'{entry}' is a remote resource, refused by default; {hint}");
+            return Err(Error::field(kname, field, message));
+        }
+        let spec = RepoSpec::parse(entry).map_err(fail)?;
+        if self.remotes.iter().any(|outer| spec.covers(outer)) {
+            return Err(Error::Cycle {
+                file: kname.to_string(),
+                field: field.to_string(),
+                path: entry.to_string(),
+                chain: self.remotes.iter().map(|r| r.raw.as_str()).collect::<Vec<_>>().join(" -> "),
+            });
+        }
+        let checkout = remote::fetch(&spec).map_err(fail)?;
+        let dir = checkout.kustomization_dir(&spec).map_err(fail)?;
+        if let Err(inner) = find_file(&dir) {
+            return Err(fail(checkout.relabel(&spec, &inner.to_string())));
+        }
+        self.remotes.push(spec.clone());
+        let outer_root = self.clone_root.replace(checkout.real_root().to_path_buf());
+        self.meta.descend(&spec.path);
+        let built = self.accumulate(&dir);
+        self.meta.ascend();
+        self.clone_root = outer_root;
+        self.remotes.pop();
+        let (mut sub, _) = built.map_err(|e| checkout.relabel_error(&spec, e))?;
+        for r in sub.resources_mut() {
+            r.doc.source = checkout.relabel(&spec, &r.doc.source);
+        }
+        Ok(sub)
+    }
 }
 
 /// Reads the objects of one resource file: every non-empty document, `List` kinds

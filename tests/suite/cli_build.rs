@@ -20,14 +20,21 @@ fn output_file_is_not_written_on_error() {
     assert_eq!(out.status.code(), Some(1));
     assert!(!t.path().join("out.yaml").exists());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("kustomization.yaml: resources[0]: 'missing.yaml'"), "{err}");
+    assert!(
+        err.contains("kustomization.yaml: resources[0]: 'missing.yaml'"),
+        "{err}"
+    );
 }
 
 #[test]
 fn output_file_is_written_whole() {
     let t = tempfile::tempdir().unwrap();
     std::fs::write(t.path().join("kustomization.yaml"), "resources: [cm.yaml]\n").unwrap();
-    std::fs::write(t.path().join("cm.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n").unwrap();
+    std::fs::write(
+        t.path().join("cm.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n",
+    )
+    .unwrap();
     let out = rudder(t.path(), &["build", ".", "-o", "out.yaml"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(

@@ -3,4 +3,5 @@
 mod cli_build;
 mod layers;
 mod overlay_golden;
+mod remote;
 mod support;

@@ -12,7 +12,9 @@ fn overlay_cases_match_kustomize() {
     let mut count = 0;
     for case in cases(&dir) {
         let name = case.file_name().unwrap().to_string_lossy().to_string();
-        let build_dir = std::fs::read_to_string(case.join("build-dir")).map(|s| s.trim().to_string()).unwrap_or(".".into());
+        let build_dir = std::fs::read_to_string(case.join("build-dir"))
+            .map(|s| s.trim().to_string())
+            .unwrap_or(".".into());
         let extra = std::fs::read_to_string(case.join("args")).unwrap_or_default();
         let mut args = vec!["build", build_dir.as_str()];
         args.extend(extra.split_whitespace());
@@ -24,22 +26,37 @@ fn overlay_cases_match_kustomize() {
             if !out.status.success() {
                 failures.push(format!("{name}: failed: {}", stderr.trim()));
             } else if stdout != want {
-                failures.push(format!("{name}: output differs from kustomize\n{}", first_difference(&want, &stdout)));
+                failures.push(format!(
+                    "{name}: output differs from kustomize\n{}",
+                    first_difference(&want, &stdout)
+                ));
             }
         } else if let Ok(fact) = std::fs::read_to_string(case.join("expected-error.txt")) {
             count += 1;
             let fact = fact.trim().to_lowercase();
             if out.status.code() != Some(1) {
-                failures.push(format!("{name}: expected exit 1, got {:?}; stdout: {}", out.status.code(), stdout.len()));
+                failures.push(format!(
+                    "{name}: expected exit 1, got {:?}; stdout: {}",
+                    out.status.code(),
+                    stdout.len()
+                ));
             } else if !stdout.is_empty() {
                 failures.push(format!("{name}: printed output despite the error"));
             } else if stderr.trim().lines().count() != 1 || !stderr.to_lowercase().contains(&fact) {
-                failures.push(format!("{name}: error should be one line mentioning '{fact}', got: {}", stderr.trim()));
+                failures.push(format!(
+                    "{name}: error should be one line mentioning '{fact}', got: {}",
+                    stderr.trim()
+                ));
             }
         }
     }
     assert!(count > 0, "no cases found under {}", dir.display());
-    assert!(failures.is_empty(), "{} of {count} overlay cases failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {count} overlay cases failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
     eprintln!("{count} overlay cases match kustomize");
 }
 
@@ -49,7 +66,12 @@ fn example_overlays_build() {
     let dir = root().join("overlays");
     for case in cases(&dir) {
         let out = rudder(&root(), &["build", case.to_str().unwrap()]);
-        assert!(out.status.success(), "{}: {}", case.display(), String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}: {}",
+            case.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
         assert!(!out.stdout.is_empty(), "{}: empty output", case.display());
     }
 }

@@ -10,7 +10,11 @@ pub fn root() -> PathBuf {
 
 /// Runs the rudder binary with `args` in `dir`.
 pub fn rudder(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_rudder")).args(args).current_dir(dir).output().expect("run rudder")
+    Command::new(env!("CARGO_BIN_EXE_rudder"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run rudder")
 }
 
 /// Case directories directly under `dir`, sorted.

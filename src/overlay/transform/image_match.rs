@@ -30,11 +30,15 @@ impl ImageIndex {
     /// # Errors
     /// The index and message of an entry whose name is not a valid pattern.
     pub fn new(images: &[Image]) -> Result<Self, (usize, String)> {
-        let mut idx = ImageIndex { nodes: vec![Node::default()], regexes: Vec::new() };
+        let mut idx = ImageIndex {
+            nodes: vec![Node::default()],
+            regexes: Vec::new(),
+        };
         for (i, img) in images.iter().enumerate() {
             if img.name.chars().any(|c| "\\^$*+?()[]{}|".contains(c)) {
                 let pattern = format!("^{}(:[a-zA-Z0-9_.{{}}-]*)?(@sha256:[a-zA-Z0-9_.{{}}-]*)?$", img.name);
-                let re = regex::Regex::new(&pattern).map_err(|e| (i, format!("'{}' is not a valid pattern: {e}", img.name)))?;
+                let re = regex::Regex::new(&pattern)
+                    .map_err(|e| (i, format!("'{}' is not a valid pattern: {e}", img.name)))?;
                 idx.regexes.push((i, re));
                 continue;
             }
@@ -125,7 +129,13 @@ mod tests {
     use super::*;
 
     fn idx(names: &[&str]) -> ImageIndex {
-        let images: Vec<Image> = names.iter().map(|n| Image { name: n.to_string(), ..Default::default() }).collect();
+        let images: Vec<Image> = names
+            .iter()
+            .map(|n| Image {
+                name: n.to_string(),
+                ..Default::default()
+            })
+            .collect();
         ImageIndex::new(&images).unwrap()
     }
 
@@ -148,7 +158,10 @@ mod tests {
     fn pattern_names_use_regexes() {
         let i = idx(&["ngin+x", "other"]);
         assert_eq!(i.next_match("nginnnx:1", None), Some(0));
-        let bad = ImageIndex::new(&[Image { name: "a(".into(), ..Default::default() }]);
+        let bad = ImageIndex::new(&[Image {
+            name: "a(".into(),
+            ..Default::default()
+        }]);
         assert!(bad.is_err());
     }
 

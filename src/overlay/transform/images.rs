@@ -18,8 +18,8 @@
 
 use std::collections::HashSet;
 
-use crate::overlay::config;
 use super::image_match::ImageIndex;
+use crate::overlay::config;
 use crate::overlay::error::Error;
 use crate::overlay::fieldspec::{CreateKind, visit};
 use crate::overlay::kustomization::{Image, Kustomization};
@@ -67,7 +67,8 @@ pub fn apply(rm: &mut ResMap, k: &Kustomization) -> Result<(), Error> {
                 let ptr = node as *const Value as usize;
                 seen.insert(ptr);
                 let passes = 1 + usize::from(by_spec.contains(&ptr));
-                apply_all(node, &k.images, &index, passes).map_err(|found| format!("{}.image: expected a string, found {found}", path()))
+                apply_all(node, &k.images, &index, passes)
+                    .map_err(|found| format!("{}.image: expected a string, found {found}", path()))
             });
         }
         // Spec fields outside any container list get the second pass alone.
@@ -155,7 +156,11 @@ where
     match node {
         Value::Map(map) => {
             for (key, value) in map.iter_mut() {
-                let here = Path { parent: path, key: Some(key), index: 0 };
+                let here = Path {
+                    parent: path,
+                    key: Some(key),
+                    index: 0,
+                };
                 walk_containers(value, Some(&here), f)?;
                 if key != "containers" && key != "initContainers" {
                     continue;
@@ -163,7 +168,11 @@ where
                 let Value::Seq(items) = value else { continue };
                 for (i, item) in items.iter_mut().enumerate() {
                     if let Some(image) = item.get_mut("image") {
-                        let at = Path { parent: Some(&here), key: None, index: i };
+                        let at = Path {
+                            parent: Some(&here),
+                            key: None,
+                            index: i,
+                        };
                         f(image, &|| at.render())?;
                     }
                 }
@@ -172,7 +181,11 @@ where
         }
         Value::Seq(items) => {
             for (i, item) in items.iter_mut().enumerate() {
-                let here = Path { parent: path, key: None, index: i };
+                let here = Path {
+                    parent: path,
+                    key: None,
+                    index: i,
+                };
                 walk_containers(item, Some(&here), f)?;
             }
             Ok(())
@@ -241,7 +254,14 @@ mod tests {
     use super::*;
 
     fn matches_name(image: &str, name: &str) -> bool {
-        rewrite(image, &Image { name: name.into(), ..Default::default() }).is_some()
+        rewrite(
+            image,
+            &Image {
+                name: name.into(),
+                ..Default::default()
+            },
+        )
+        .is_some()
     }
     use crate::overlay::transform::labels::tests::{at, resmap};
 
