@@ -7,7 +7,7 @@ use clap::{Parser, Subcommand};
 
 mod build;
 
-/// rudder: charts, overlays, repositories, apply and releases in one fast binary.
+/// rudder: Kubernetes overlays built as kustomize builds them (charts, repositories, apply and releases to come).
 #[derive(Debug, Parser)]
 #[command(name = "rudder", version, about, propagate_version = true)]
 pub struct Cli {
