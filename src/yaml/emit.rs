@@ -13,6 +13,8 @@
 
 use super::keyorder::key_cmp;
 use super::number::float_scalar;
+use super::parse::Dialect;
+use super::resolve::{Kind, resolve_kind};
 use super::value::Value;
 
 const BEST_WIDTH: usize = 80;
@@ -313,9 +315,12 @@ impl Emitter {
     fn write_double(&mut self, s: &str, allow_breaks: bool) {
         self.write_indicator("\"", true, false, false);
         let chars: Vec<char> = s.chars().collect();
+        // go-yaml's `is_bom` looks at the start of the value, not at the current character,
+        // so a string that starts with a BOM has every character escaped (`"\uFEFF\x43"`).
+        let escape_all = s.starts_with('\u{FEFF}');
         let mut spaces = false;
         for (i, &c) in chars.iter().enumerate() {
-            if !is_printable(c) || c == '\u{FEFF}' || is_break(c) || c == '"' || c == '\\' {
+            if escape_all || !is_printable(c) || is_break(c) || c == '"' || c == '\\' {
                 self.put('\\');
                 match c {
                     '\0' => self.put('0'),
@@ -459,7 +464,7 @@ fn is_break(c: char) -> bool {
 }
 
 /// libyaml's printable set (with unicode output on).
-fn is_printable(c: char) -> bool {
+pub(super) fn is_printable(c: char) -> bool {
     let v = c as u32;
     v == 0x0A
         || (0x20..=0x7E).contains(&v)
@@ -562,206 +567,11 @@ fn analyze(s: &str) -> Analysis {
     a
 }
 
-/// Whether go-yaml v2 would read `s`, unquoted, back as a string.
+/// Whether go-yaml v2 would read `s`, unquoted, back as a string (its `resolve`, which the
+/// Helm dialect's reader shares: `1e400` overflows and stays a string, `2024-02-30` is no
+/// date, `2001-12-14  21:59:43` is one).
 fn resolves_to_string(s: &str) -> bool {
-    let Some(first) = s.bytes().next() else {
-        return false; // empty reads as null
-    };
-    match first {
-        b'y' | b'Y' | b'n' | b'N' | b't' | b'T' | b'f' | b'F' | b'o' | b'O' | b'~' => !matches!(
-            s,
-            "y" | "Y"
-                | "yes"
-                | "Yes"
-                | "YES"
-                | "true"
-                | "True"
-                | "TRUE"
-                | "on"
-                | "On"
-                | "ON"
-                | "n"
-                | "N"
-                | "no"
-                | "No"
-                | "NO"
-                | "false"
-                | "False"
-                | "FALSE"
-                | "off"
-                | "Off"
-                | "OFF"
-                | "~"
-                | "null"
-                | "Null"
-                | "NULL"
-        ),
-        b'.' => {
-            !matches!(s, ".nan" | ".NaN" | ".NAN" | ".inf" | ".Inf" | ".INF") && !go_parse_float_ok(s)
-        }
-        b'+' | b'-' | b'0'..=b'9' => {
-            if matches!(s, "+.inf" | "+.Inf" | "+.INF" | "-.inf" | "-.Inf" | "-.INF") {
-                return false;
-            }
-            if first.is_ascii_digit() && looks_like_timestamp(s) {
-                return false;
-            }
-            let plain: String = s.chars().filter(|c| *c != '_').collect();
-            if go_parse_int(&plain) || is_yaml_float(&plain) {
-                return false;
-            }
-            if let Some(rest) = plain.strip_prefix("0b").or_else(|| plain.strip_prefix("-0b")) {
-                return !(!rest.is_empty() && rest.bytes().all(|b| b == b'0' || b == b'1'));
-            }
-            true
-        }
-        _ => true,
-    }
-}
-
-/// Go's `strconv.ParseInt(s, 0, 64)` or `ParseUint(s, 0, 64)` succeeds (ignoring range,
-/// close enough: out-of-range decimal digits still read as a float).
-fn go_parse_int(s: &str) -> bool {
-    let body = s.strip_prefix(['+', '-']).unwrap_or(s);
-    if body.is_empty() {
-        return false;
-    }
-    let lower = body.to_ascii_lowercase();
-    let (digits, radix) = if let Some(h) = lower.strip_prefix("0x") {
-        (h.to_string(), 16)
-    } else if let Some(o) = lower.strip_prefix("0o") {
-        (o.to_string(), 8)
-    } else if let Some(b) = lower.strip_prefix("0b") {
-        (b.to_string(), 2)
-    } else if lower.len() > 1 && lower.starts_with('0') {
-        (lower[1..].to_string(), 8)
-    } else {
-        (lower.clone(), 10)
-    };
-    if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
-        return false;
-    }
-    if s.starts_with('-') {
-        i64::from_str_radix(&format!("-{digits}"), radix).is_ok()
-    } else {
-        u64::from_str_radix(&digits, radix).is_ok()
-    }
-}
-
-/// go-yaml v2's float pattern `^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`.
-fn is_yaml_float(s: &str) -> bool {
-    let b = s.as_bytes();
-    let mut i = 0;
-    if i < b.len() && (b[i] == b'+' || b[i] == b'-') {
-        i += 1;
-    }
-    let digits = |i: &mut usize| {
-        let start = *i;
-        while *i < b.len() && b[*i].is_ascii_digit() {
-            *i += 1;
-        }
-        *i - start
-    };
-    if i < b.len() && b[i] == b'.' {
-        i += 1;
-        if digits(&mut i) == 0 {
-            return false;
-        }
-    } else {
-        if digits(&mut i) == 0 {
-            return false;
-        }
-        if i < b.len() && b[i] == b'.' {
-            i += 1;
-            digits(&mut i);
-        }
-    }
-    if i < b.len() && (b[i] == b'e' || b[i] == b'E') {
-        i += 1;
-        if i < b.len() && (b[i] == b'+' || b[i] == b'-') {
-            i += 1;
-        }
-        if digits(&mut i) == 0 {
-            return false;
-        }
-    }
-    i == b.len()
-}
-
-/// Go's `strconv.ParseFloat` on strings starting with '.' (the only case v2 tries it raw).
-fn go_parse_float_ok(s: &str) -> bool {
-    let t: String = s.to_string();
-    is_yaml_float(&t)
-}
-
-/// go-yaml v2's timestamp forms: `YYYY-M-D`, optionally followed by `T`/`t`/space and
-/// `H:M:S[.frac]`, with a zone (`Z` or `±HH:MM`) required after `T`/`t` and absent after a space.
-pub(crate) fn looks_like_timestamp(s: &str) -> bool {
-    let b = s.as_bytes();
-    if b.len() < 5 || !b[..4].iter().all(u8::is_ascii_digit) || b[4] != b'-' {
-        return false;
-    }
-    let mut i = 5;
-    let num = |i: &mut usize, max_len: usize| -> Option<u32> {
-        let start = *i;
-        while *i < b.len() && b[*i].is_ascii_digit() && *i - start < max_len {
-            *i += 1;
-        }
-        if *i == start { None } else { s[start..*i].parse().ok() }
-    };
-    let Some(month) = num(&mut i, 2) else { return false };
-    if i >= b.len() || b[i] != b'-' {
-        return false;
-    }
-    i += 1;
-    let Some(day) = num(&mut i, 2) else { return false };
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
-        return false;
-    }
-    if i == b.len() {
-        return true;
-    }
-    let sep = b[i];
-    if !matches!(sep, b'T' | b't' | b' ') {
-        return false;
-    }
-    i += 1;
-    let Some(h) = num(&mut i, 2) else { return false };
-    if i >= b.len() || b[i] != b':' {
-        return false;
-    }
-    i += 1;
-    let Some(m) = num(&mut i, 2) else { return false };
-    if i >= b.len() || b[i] != b':' {
-        return false;
-    }
-    i += 1;
-    let Some(sec) = num(&mut i, 2) else { return false };
-    if h > 23 || m > 59 || sec > 59 {
-        return false;
-    }
-    if i < b.len() && b[i] == b'.' {
-        i += 1;
-        let start = i;
-        while i < b.len() && b[i].is_ascii_digit() {
-            i += 1;
-        }
-        if i == start {
-            return false;
-        }
-    }
-    if sep == b' ' {
-        return i == b.len();
-    }
-    if i < b.len() && b[i] == b'Z' {
-        return i + 1 == b.len();
-    }
-    if i < b.len() && (b[i] == b'+' || b[i] == b'-') {
-        let z = &s[i + 1..];
-        let zb = z.as_bytes();
-        return zb.len() == 5 && zb[..2].iter().all(u8::is_ascii_digit) && zb[2] == b':' && zb[3..].iter().all(u8::is_ascii_digit);
-    }
-    false
+    matches!(resolve_kind(s, Dialect::Helm, true), Kind::Str)
 }
 
 /// YAML 1.1 base-60 floats (`1:20`, `-3:25:45.5`), which v2 quotes for other readers.
@@ -872,6 +682,43 @@ mod tests {
         for (input, want) in cases {
             assert_eq!(to_string(&m(&[("k", s(input))])), format!("k: {want}\n"), "input {input:?}");
         }
+    }
+
+    #[test]
+    fn quoting_follows_v2_resolve() {
+        // Each row checked with `kubectl kustomize`.
+        let cases = [
+            // Out of float range: v2 reads a string, so it prints plain.
+            ("1e400", "1e400"),
+            ("-1e400", "-1e400"),
+            (".5e400", ".5e400"),
+            ("1e4", "\"1e4\""),
+            // Not a date (February 30th), or a date with a run of spaces before the time.
+            ("2024-02-30", "2024-02-30"),
+            ("2001-12-14  21:59:43", "\"2001-12-14  21:59:43\""),
+            ("2001-12-14 21:59:43.10", "\"2001-12-14 21:59:43.10\""),
+            ("2024-1-2", "\"2024-1-2\""),
+            ("2024-01-01T10:00:00", "2024-01-01T10:00:00"),
+            ("0o17", "\"0o17\""),
+            ("0O17", "\"0O17\""),
+            ("1_000", "\"1_000\""),
+            ("._5", "._5"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(to_string(&m(&[("k", s(input))])), format!("k: {want}\n"), "input {input:?}");
+        }
+    }
+
+    #[test]
+    fn leading_bom_escapes_every_character() {
+        // go-yaml's `is_bom` checks the value's start at every position.
+        assert_eq!(to_string(&m(&[("\u{FEFF}C", s("a"))])), "\"\\uFEFF\\x43\": a\n");
+        assert_eq!(
+            to_string(&m(&[("k", s("\u{FEFF}\u{fc} x\n\u{1F600}\"\\"))])),
+            "k: \"\\uFEFF\\xFC\\x20\\x78\\n\\U0001F600\\\"\\\\\"\n"
+        );
+        // Elsewhere only the BOM itself is escaped.
+        assert_eq!(to_string(&m(&[("k", s("a\u{FEFF}b"))])), "k: \"a\\uFEFFb\"\n");
     }
 
     #[test]

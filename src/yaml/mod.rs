@@ -8,9 +8,10 @@ mod keyorder;
 mod number;
 mod parse;
 mod resolve;
+mod timestamp;
 mod value;
 
 pub use emit::{ensure_printable, to_stream, to_string};
 pub use keyorder::key_less;
-pub use parse::{Dialect, Limits, ParseError, ParsedDoc, parse_bytes, parse_stream};
+pub use parse::{Dialect, Limits, ParseError, ParsedDoc, parse_bytes, parse_stream, parse_stream_with_limits};
 pub use value::{Map, Value};

@@ -25,7 +25,9 @@ use std::borrow::Cow;
 
 use base64::Engine as _;
 
+use super::number::{Bits, go_format_g, go_parse_int, go_parse_uint, parse_decimal_float};
 use super::parse::Dialect;
+use super::timestamp::Timestamp;
 use super::value::Value;
 
 /// The tag written on a scalar, reduced to what resolution needs.
@@ -94,7 +96,7 @@ impl ScalarTag {
 
 /// What an untagged plain scalar resolves to, before the dialect picks the final value.
 #[derive(Debug, Clone, Copy, PartialEq)]
-enum Kind {
+pub(super) enum Kind {
     Null,
     Bool(bool),
     Int(i64),
@@ -195,7 +197,7 @@ fn helm_key_text(v: Value) -> String {
         Value::Bool(b) => b.to_string(),
         Value::Int(i) => i.to_string(),
         Value::Uint(u) => u.to_string(),
-        Value::Float(f) => go_format_g32(f),
+        Value::Float(f) => go_format_g(f, Bits::B32),
         // Only scalars reach here.
         Value::Seq(_) | Value::Map(_) => String::new(),
     }
@@ -228,8 +230,9 @@ fn kind_value(kind: Kind, text: Cow<'_, str>, dialect: Dialect) -> Value {
     }
 }
 
-/// Resolves plain text as go-yaml does; `timestamps` says whether to try timestamps.
-fn resolve_kind(text: &str, dialect: Dialect, timestamps: bool) -> Kind {
+/// Resolves plain text as go-yaml does; `timestamps` says whether to try timestamps. The
+/// Helm dialect is go-yaml v2's `resolve`, which the emitter also uses to decide quoting.
+pub(super) fn resolve_kind(text: &str, dialect: Dialect, timestamps: bool) -> Kind {
     let Some(&first) = text.as_bytes().first() else {
         return Kind::Null;
     };
@@ -289,92 +292,6 @@ fn word(text: &str, dialect: Dialect) -> Kind {
     }
 }
 
-/// Go's `strconv.ParseInt(s, 0, 64)` on text without underscores.
-fn go_parse_int(s: &str) -> Option<i64> {
-    let (neg, rest) = match s.as_bytes().first()? {
-        b'-' => (true, &s[1..]),
-        b'+' => (false, &s[1..]),
-        _ => (false, s),
-    };
-    let mag = go_parse_uint(rest)?;
-    if neg {
-        if mag <= i64::MAX as u64 + 1 {
-            Some((mag as i64).wrapping_neg())
-        } else {
-            None
-        }
-    } else {
-        i64::try_from(mag).ok()
-    }
-}
-
-/// Go's `strconv.ParseUint(s, 0, 64)` on text without underscores (no sign allowed).
-fn go_parse_uint(s: &str) -> Option<u64> {
-    let b = s.as_bytes();
-    if b.is_empty() {
-        return None;
-    }
-    let (radix, digits) = if b[0] == b'0' {
-        match b.get(1).map(u8::to_ascii_lowercase) {
-            Some(b'b') if b.len() >= 3 => (2, &s[2..]),
-            Some(b'o') if b.len() >= 3 => (8, &s[2..]),
-            Some(b'x') if b.len() >= 3 => (16, &s[2..]),
-            _ => (8, &s[1..]),
-        }
-    } else {
-        (10, s)
-    };
-    if digits.is_empty() {
-        // Only "0" itself gets here with nothing left.
-        return if radix == 8 { Some(0) } else { None };
-    }
-    if !digits.bytes().all(|c| (c as char).is_digit(radix)) {
-        return None;
-    }
-    u64::from_str_radix(digits, radix).ok()
-}
-
-/// A float in go-yaml's accepted syntax, `None` when malformed or out of range.
-fn parse_decimal_float(s: &str) -> Option<f64> {
-    let b = s.as_bytes();
-    let mut i = usize::from(matches!(b.first(), Some(b'+' | b'-')));
-    let int_start = i;
-    while i < b.len() && b[i].is_ascii_digit() {
-        i += 1;
-    }
-    let int_digits = i - int_start;
-    if i < b.len() && b[i] == b'.' {
-        i += 1;
-        let frac_start = i;
-        while i < b.len() && b[i].is_ascii_digit() {
-            i += 1;
-        }
-        if int_digits == 0 && i == frac_start {
-            return None;
-        }
-    } else if int_digits == 0 {
-        return None;
-    }
-    if i < b.len() && (b[i] == b'e' || b[i] == b'E') {
-        i += 1;
-        if i < b.len() && (b[i] == b'+' || b[i] == b'-') {
-            i += 1;
-        }
-        let exp_start = i;
-        while i < b.len() && b[i].is_ascii_digit() {
-            i += 1;
-        }
-        if i == exp_start {
-            return None;
-        }
-    }
-    if i != b.len() {
-        return None;
-    }
-    // Go reports overflow as an error (the scalar stays a string); underflow rounds to zero.
-    s.parse::<f64>().ok().filter(|f| f.is_finite())
-}
-
 /// Owns a scalar's text in a buffer of its own size.
 ///
 /// The scanner reserves generously while it reads a scalar; keeping its buffers would make a
@@ -398,245 +315,6 @@ fn decode_binary(text: &str) -> Result<String, String> {
     })
 }
 
-/// Go's `strconv.FormatFloat(f, 'g', -1, 32)`, with go-yaml's spellings of the specials.
-fn go_format_g32(f: f64) -> String {
-    if f.is_nan() {
-        return ".nan".to_string();
-    }
-    let x = f as f32;
-    if x.is_infinite() {
-        return if x > 0.0 {
-            ".inf".to_string()
-        } else {
-            "-.inf".to_string()
-        };
-    }
-    if x == 0.0 {
-        return if x.is_sign_negative() {
-            "-0".to_string()
-        } else {
-            "0".to_string()
-        };
-    }
-    // Rust's `{:e}` gives the shortest digits that round-trip, like Go's -1 precision.
-    let sci = format!("{x:e}");
-    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
-    let exp: i32 = exp.parse().unwrap_or(0);
-    let (neg, mantissa) = match mantissa.strip_prefix('-') {
-        Some(m) => (true, m),
-        None => (false, mantissa),
-    };
-    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
-    let mut out = String::new();
-    if neg {
-        out.push('-');
-    }
-    if !(-4..6).contains(&exp) {
-        out.push_str(&digits[..1]);
-        if digits.len() > 1 {
-            out.push('.');
-            out.push_str(&digits[1..]);
-        }
-        out.push('e');
-        out.push(if exp < 0 { '-' } else { '+' });
-        let a = exp.unsigned_abs();
-        if a < 10 {
-            out.push('0');
-        }
-        out.push_str(&a.to_string());
-    } else if exp < 0 {
-        out.push_str("0.");
-        for _ in 0..(-exp - 1) {
-            out.push('0');
-        }
-        out.push_str(&digits);
-    } else {
-        let int_len = exp as usize + 1;
-        if digits.len() <= int_len {
-            out.push_str(&digits);
-            for _ in digits.len()..int_len {
-                out.push('0');
-            }
-        } else {
-            out.push_str(&digits[..int_len]);
-            out.push('.');
-            out.push_str(&digits[int_len..]);
-        }
-    }
-    out
-}
-
-/// A timestamp as go-yaml parses it with `time.Parse`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Timestamp {
-    year: u32,
-    month: u32,
-    day: u32,
-    hour: u32,
-    minute: u32,
-    second: u32,
-    nanos: u32,
-    /// Offset from UTC in minutes.
-    offset: i32,
-}
-
-impl Timestamp {
-    /// Tries go-yaml's layouts in turn: `2006-1-2T15:4:5.999999999Z07:00`, the same with `t`,
-    /// `2006-1-2 15:4:5.999999999` (UTC) and `2006-1-2`.
-    fn parse(s: &str) -> Option<Timestamp> {
-        let b = s.as_bytes();
-        if b.len() < 5 || !b[..4].iter().all(u8::is_ascii_digit) || b[4] != b'-' {
-            return None;
-        }
-        let year =
-            (b[0] - b'0') as u32 * 1000 + (b[1] - b'0') as u32 * 100 + (b[2] - b'0') as u32 * 10 + (b[3] - b'0') as u32;
-        let mut p = Cursor { b, i: 5 };
-        let month = p.num()?;
-        if !(1..=12).contains(&month) {
-            return None;
-        }
-        p.expect(b'-')?;
-        let day = p.num()?;
-        if day < 1 || day > days_in(month, year) {
-            return None;
-        }
-        let mut ts = Timestamp {
-            year,
-            month,
-            day,
-            hour: 0,
-            minute: 0,
-            second: 0,
-            nanos: 0,
-            offset: 0,
-        };
-        let Some(sep) = p.next() else {
-            return Some(ts);
-        };
-        if !matches!(sep, b'T' | b't' | b' ') {
-            return None;
-        }
-        if sep == b' ' {
-            // Go's time.Parse takes a run of spaces for the layout's one space.
-            while p.peek() == Some(b' ') {
-                p.i += 1;
-            }
-        }
-        ts.hour = p.num()?;
-        p.expect(b':')?;
-        ts.minute = p.num()?;
-        p.expect(b':')?;
-        ts.second = p.num()?;
-        if ts.hour > 23 || ts.minute > 59 || ts.second > 59 {
-            return None;
-        }
-        if matches!(p.peek(), Some(b'.' | b',')) && p.b.get(p.i + 1).is_some_and(u8::is_ascii_digit) {
-            p.i += 1;
-            let mut n = 0;
-            let mut scale = 100_000_000;
-            while let Some(c) = p.peek().filter(u8::is_ascii_digit) {
-                n += (c - b'0') as u32 * scale;
-                scale /= 10;
-                p.i += 1;
-            }
-            ts.nanos = n;
-        }
-        if sep == b' ' {
-            return p.at_end().then_some(ts);
-        }
-        match p.next()? {
-            b'Z' => {}
-            sign @ (b'+' | b'-') => {
-                let rest = &b[p.i..];
-                if rest.len() != 5 || rest[2] != b':' {
-                    return None;
-                }
-                let two = |x: &[u8]| -> Option<i32> {
-                    (x[0].is_ascii_digit() && x[1].is_ascii_digit())
-                        .then(|| ((x[0] - b'0') * 10 + (x[1] - b'0')) as i32)
-                };
-                let (h, m) = (two(&rest[..2])?, two(&rest[3..])?);
-                if h > 24 || m > 60 {
-                    return None;
-                }
-                ts.offset = if sign == b'-' { -(h * 60 + m) } else { h * 60 + m };
-                p.i = b.len();
-            }
-            _ => return None,
-        }
-        p.at_end().then_some(ts)
-    }
-
-    /// The text Go's `time.Time.MarshalJSON` gives (RFC 3339 with nanoseconds, trailing zeros
-    /// of the fraction dropped, `Z` for a zero offset).
-    fn to_rfc3339(self) -> String {
-        let mut out = format!(
-            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
-            self.year, self.month, self.day, self.hour, self.minute, self.second
-        );
-        if self.nanos > 0 {
-            let frac = format!("{:09}", self.nanos);
-            out.push('.');
-            out.push_str(frac.trim_end_matches('0'));
-        }
-        if self.offset == 0 {
-            out.push('Z');
-        } else {
-            let a = self.offset.unsigned_abs();
-            out.push(if self.offset < 0 { '-' } else { '+' });
-            out.push_str(&format!("{:02}:{:02}", a / 60, a % 60));
-        }
-        out
-    }
-}
-
-fn days_in(month: u32, year: u32) -> u32 {
-    match month {
-        2 if year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400)) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-struct Cursor<'a> {
-    b: &'a [u8],
-    i: usize,
-}
-
-impl Cursor<'_> {
-    fn peek(&self) -> Option<u8> {
-        self.b.get(self.i).copied()
-    }
-
-    fn next(&mut self) -> Option<u8> {
-        let c = self.peek()?;
-        self.i += 1;
-        Some(c)
-    }
-
-    fn expect(&mut self, c: u8) -> Option<()> {
-        (self.next()? == c).then_some(())
-    }
-
-    fn at_end(&self) -> bool {
-        self.i == self.b.len()
-    }
-
-    /// One or two digits, as Go's `getnum` reads a non-padded field.
-    fn num(&mut self) -> Option<u32> {
-        let d0 = self.peek().filter(u8::is_ascii_digit)?;
-        self.i += 1;
-        match self.peek().filter(u8::is_ascii_digit) {
-            Some(d1) => {
-                self.i += 1;
-                Some(((d0 - b'0') * 10 + (d1 - b'0')) as u32)
-            }
-            None => Some((d0 - b'0') as u32),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -647,136 +325,6 @@ mod tests {
 
     fn both(text: &str) -> (Value, Value) {
         (plain(text, Dialect::Kustomize), plain(text, Dialect::Helm))
-    }
-
-    #[test]
-    fn go_parse_int_follows_strconv_base_zero() {
-        let cases: &[(&str, Option<i64>)] = &[
-            ("0", Some(0)),
-            ("-0", Some(0)),
-            ("+5", Some(5)),
-            ("00", Some(0)),
-            ("0777", Some(511)),
-            ("0o17", Some(15)),
-            ("0O17", Some(15)),
-            ("0x1F", Some(31)),
-            ("0X1f", Some(31)),
-            ("0b101", Some(5)),
-            ("-0b101", Some(-5)),
-            ("+0x10", Some(16)),
-            ("9223372036854775807", Some(i64::MAX)),
-            ("-9223372036854775808", Some(i64::MIN)),
-            ("9223372036854775808", None),
-            ("08", None),
-            ("0x", None),
-            ("0b", None),
-            ("0b2", None),
-            ("+", None),
-            ("--1", None),
-            ("+-1", None),
-            ("1e3", None),
-            ("", None),
-        ];
-        for (s, want) in cases {
-            assert_eq!(go_parse_int(s), *want, "{s}");
-        }
-        assert_eq!(go_parse_uint("18446744073709551615"), Some(u64::MAX));
-        assert_eq!(go_parse_uint("0xffffffffffffffff"), Some(u64::MAX));
-        assert_eq!(go_parse_uint("18446744073709551616"), None);
-        assert_eq!(go_parse_uint("+1"), None);
-    }
-
-    #[test]
-    fn decimal_float_syntax() {
-        let cases: &[(&str, Option<f64>)] = &[
-            ("1.5", Some(1.5)),
-            ("1.", Some(1.0)),
-            (".5", Some(0.5)),
-            ("-.5", Some(-0.5)),
-            ("+1e3", Some(1000.0)),
-            ("1E-2", Some(0.01)),
-            ("08", Some(8.0)),
-            ("1e-400", Some(0.0)),
-            ("1e400", None),
-            (".", None),
-            ("-.", None),
-            ("1e", None),
-            ("1e+", None),
-            ("e3", None),
-            ("inf", None),
-            ("nan", None),
-            ("0x1p-2", None),
-            ("1.5x", None),
-            ("1_0.5", None),
-        ];
-        for (s, want) in cases {
-            assert_eq!(parse_decimal_float(s), *want, "{s}");
-        }
-    }
-
-    #[test]
-    fn timestamps_parse_and_format_as_go() {
-        let cases: &[(&str, Option<&str>)] = &[
-            ("2024-01-01", Some("2024-01-01T00:00:00Z")),
-            ("2024-1-2", Some("2024-01-02T00:00:00Z")),
-            ("2024-01-01T10:00:00Z", Some("2024-01-01T10:00:00Z")),
-            ("2024-01-01T10:00:00.000Z", Some("2024-01-01T10:00:00Z")),
-            ("2001-12-14t21:59:43.10-05:00", Some("2001-12-14T21:59:43.1-05:00")),
-            ("2001-12-14 21:59:43.10", Some("2001-12-14T21:59:43.1Z")),
-            ("2001-12-14T21:59:43,5+05:30", Some("2001-12-14T21:59:43.5+05:30")),
-            (
-                "2001-12-14T21:59:43.123456789123Z",
-                Some("2001-12-14T21:59:43.123456789Z"),
-            ),
-            ("2001-12-14T1:2:3+00:00", Some("2001-12-14T01:02:03Z")),
-            ("2001-12-14T21:59:43-00:00", Some("2001-12-14T21:59:43Z")),
-            ("2024-02-29", Some("2024-02-29T00:00:00Z")),
-            ("2023-02-29", None),
-            ("2024-04-31", None),
-            ("2024-13-01", None),
-            ("2024-00-01", None),
-            ("2024-01-00", None),
-            ("2024-01-01T10:00:00", None),
-            ("2024-01-01T24:00:00Z", None),
-            ("2024-01-01T10:60:00Z", None),
-            ("2024-01-01T10:00:60Z", None),
-            ("2024-01-01T10:00:00z", None),
-            ("2024-01-01T10:00:00+0500", None),
-            ("2024-01-01T10:00:00+05", None),
-            ("2001-12-14 21:59:43.10 -5", None),
-            ("2001-12-14   21:59:43", Some("2001-12-14T21:59:43Z")),
-            ("2001-12-14\t21:59:43", None),
-            ("2024-01-01x", None),
-            ("20240-01-01", None),
-            ("202-01-01", None),
-            ("2024-001-01", None),
-        ];
-        for (s, want) in cases {
-            assert_eq!(Timestamp::parse(s).map(Timestamp::to_rfc3339).as_deref(), *want, "{s}");
-        }
-    }
-
-    #[test]
-    fn float_keys_format_as_go_g_float32() {
-        let cases: &[(f64, &str)] = &[
-            (1000.0, "1000"),
-            (1.5, "1.5"),
-            (0.1, "0.1"),
-            (123456789.5, "1.2345679e+08"),
-            (1e6, "1e+06"),
-            (123456.0, "123456"),
-            (0.0001, "0.0001"),
-            (0.00001, "1e-05"),
-            (-2.5, "-2.5"),
-            (0.0, "0"),
-            (1e300, ".inf"),
-            (f64::NEG_INFINITY, "-.inf"),
-            (f64::NAN, ".nan"),
-            (3.0e38, "3e+38"),
-        ];
-        for (f, want) in cases {
-            assert_eq!(go_format_g32(*f), *want, "{f}");
-        }
     }
 
     #[test]

@@ -1,0 +1,222 @@
+//! Scalar events: the source checks that make saphyr's scanner agree with go-yaml's, what
+//! kustomize's round trip does to the text (Kustomize dialect), then resolution as a key or
+//! a value.
+
+use std::borrow::Cow;
+
+use saphyr_parser::{ScalarStyle, Span, Tag};
+
+use super::super::kyaml;
+use super::super::source::{self, CANNOT_START_TOKEN};
+use super::{Anchor, Builder, Dialect, Frame, PendingKey};
+use crate::yaml::resolve::{ScalarTag, resolve_key, resolve_scalar};
+use crate::yaml::value::Value;
+
+impl Builder<'_, '_> {
+    pub(super) fn on_scalar(
+        &mut self,
+        text: Cow<'_, str>,
+        style: ScalarStyle,
+        anchor: usize,
+        tag: Option<Cow<'_, Tag>>,
+        span: Span,
+        line: usize,
+    ) -> Result<(), String> {
+        let plain = style == ScalarStyle::Plain;
+        // An empty document is an empty plain scalar: it has no content line.
+        if !(self.stack.is_empty() && text.is_empty() && plain && tag.is_none() && anchor == 0) {
+            self.doc_line.get_or_insert(line);
+        }
+        self.nodes += 1;
+        self.check_source(&text, style, anchor != 0 || tag.is_some(), span)?;
+        let tag = tag.map_or(ScalarTag::None, |t| ScalarTag::from_parts(&t.handle, &t.suffix));
+        let wants_key = self.wants_key();
+        let text = if self.kyaml {
+            self.round_trip(text, style, wants_key)?
+        } else {
+            text
+        };
+        if anchor != 0 {
+            // Rare: keep what the scalar gives both as a value and as a key.
+            let key = resolve_key(Cow::Borrowed(&text), plain, tag, self.dialect)?;
+            let value = self.value(Cow::Borrowed(&text), plain, tag)?;
+            self.anchors.insert(
+                anchor,
+                Anchor {
+                    value,
+                    size: 1,
+                    key: Some(key),
+                },
+            );
+        }
+        if wants_key {
+            let merge = match tag {
+                ScalarTag::None | ScalarTag::NonSpecific => plain && &*text == "<<",
+                ScalarTag::Merge => true,
+                _ => false,
+            };
+            if merge {
+                self.start_merge()?;
+            } else if self.dialect == Dialect::Kustomize && &*text == "<<" && !self.merge_text_seen() {
+                self.discard_next_value();
+            } else {
+                let key = resolve_key(text, plain, tag, self.dialect)?;
+                self.insert_key(key)?;
+            }
+        } else {
+            let value = self.value(text, plain, tag)?;
+            self.attach(value)?;
+        }
+        Ok(())
+    }
+
+    /// What go-yaml's scanner refuses that saphyr's accepts (see `source.rs`).
+    fn check_source(&self, text: &str, style: ScalarStyle, properties: bool, span: Span) -> Result<(), String> {
+        let src = self.source.text();
+        let start = || self.source.byte(span.start.index());
+        if properties {
+            source::ensure_properties(src, start())?;
+        }
+        match style {
+            ScalarStyle::DoubleQuoted if text.contains('/') => source::ensure_escapes(src, start()),
+            ScalarStyle::Literal | ScalarStyle::Folded => {
+                let parent = self.layout().map_or(-1, |l| l.indent);
+                source::ensure_block_indentation(src, start(), parent)
+            }
+            // In block context `|` and `>` start block scalars; saphyr takes them as plain
+            // text in flow context, where go-yaml refuses them.
+            ScalarStyle::Plain if text.starts_with(['|', '>']) => Err(CANNOT_START_TOKEN.to_string()),
+            _ => Ok(()),
+        }
+    }
+
+    /// The text kustomize prints after its own write-and-read of a block scalar.
+    fn round_trip<'a>(&self, text: Cow<'a, str>, style: ScalarStyle, key: bool) -> Result<Cow<'a, str>, String> {
+        match style {
+            ScalarStyle::Literal => {
+                kyaml::ensure_block_round_trip(&text, key)?;
+                Ok(text)
+            }
+            ScalarStyle::Folded => {
+                kyaml::ensure_block_round_trip(&text, key)?;
+                let column = self.layout().map_or(0, |l| l.out_indent) + kyaml::INDENT;
+                Ok(Cow::Owned(kyaml::folded_round_trip(&text, column, key)))
+            }
+            _ => Ok(text),
+        }
+    }
+
+    /// Resolves a value; in a flow collection (Kustomize dialect), a plain scalar that go-yaml
+    /// v3 must quote to write (an empty null, a timestamp with `:`) comes back as its text.
+    fn value(&self, text: Cow<'_, str>, plain: bool, tag: ScalarTag) -> Result<Value, String> {
+        let quoted_on_write = self.kyaml
+            && plain
+            && matches!(tag, ScalarTag::None | ScalarTag::NonSpecific)
+            && self.layout().is_some_and(|l| l.flow)
+            && !kyaml::flow_plain_allowed(&text);
+        if quoted_on_write {
+            return Ok(Value::String(text.into_owned()));
+        }
+        resolve_scalar(text, plain, tag, self.dialect)
+    }
+
+    /// Whether the innermost mapping already has a key written `<<`.
+    fn merge_text_seen(&self) -> bool {
+        matches!(self.stack.last(), Some(Frame::Map(m)) if m.has_merge_text)
+    }
+
+    /// kyaml removes the first key written `<<` of a mapping, merge key or not: a quoted
+    /// `"<<"` that comes first is dropped with its value.
+    fn discard_next_value(&mut self) {
+        if let Some(Frame::Map(m)) = self.stack.last_mut() {
+            m.has_merge_text = true;
+            m.key = Some(PendingKey::Discard);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::super::testutil::*;
+    use super::*;
+    use crate::yaml::parse::parse_stream;
+
+    #[test]
+    fn escapes_follow_go_yaml() {
+        assert_eq!(k("a: \"it\\'s\"\n").get("a"), Some(&s("it's")));
+        assert_eq!(h("a: \"\\'\\'\"\n").get("a"), Some(&s("''")));
+        assert_eq!(k("a: \"x\\'y\\'z\"\nb: \"\\'\"\n").get("b"), Some(&s("'")));
+        let e = err("a: 1\nb: \"p\\/q\"\n", Dialect::Kustomize);
+        assert_eq!((e.line, e.message.as_str()), (2, "found unknown escape character"));
+        assert!(parse_stream("a: \"\\q\"\n", Dialect::Helm, "x").is_err());
+    }
+
+    #[test]
+    fn tabs_where_indentation_is_expected_fail() {
+        for text in ["a: |\n   \tx\n", "a: >-\n\n  \t\n  x\n", "a:\n- |2\n  \tx\n"] {
+            let e = err(text, Dialect::Kustomize);
+            assert_eq!(e.message, source::TAB_INDENT, "{text:?}");
+            assert!(parse_stream(text, Dialect::Helm, "x").is_err(), "{text:?}");
+        }
+        // Past the indentation a tab is content (kustomize then fails on a block starting
+        // with one, see `block_scalars_as_kustomize_prints_them`).
+        assert_eq!(h("a: |2\n  \tx\n").get("a"), Some(&s("\tx\n")));
+        assert_eq!(k("a: |\n  x\n  \ty\n").get("a"), Some(&s("x\n\ty\n")));
+    }
+
+    #[test]
+    fn flow_plain_scalars_cannot_start_with_block_indicators() {
+        let e = err("a: [|x]\n", Dialect::Kustomize);
+        assert_eq!(e.message, CANNOT_START_TOKEN);
+        assert!(parse_stream("a: {b: >}\n", Dialect::Helm, "x").is_err());
+        assert_eq!(k("a: [x|y]\n").get("a"), Some(&Value::Seq(vec![s("x|y")])));
+    }
+
+    #[test]
+    fn properties_follow_go_yaml() {
+        assert!(parse_stream("a: &x.y 1\n", Dialect::Kustomize, "x").is_err());
+        assert!(parse_stream("a: {k: !!null}\n", Dialect::Kustomize, "x").is_err());
+        assert!(parse_stream("a: [&x 1, *x]\n", Dialect::Kustomize, "x").is_ok());
+        assert!(parse_stream("a: &x {b: 1}\nc: *x\n", Dialect::Helm, "x").is_ok());
+    }
+
+    #[test]
+    fn block_scalars_as_kustomize_prints_them() {
+        let v = k("a: >+\n  x\n\nb: >-\n  p\n  q\n    r\n  s\nc: |\n  x\n");
+        assert_eq!(v.get("a"), Some(&s("x\n\n\n")));
+        assert_eq!(v.get("b"), Some(&s("p q\n\n  r\ns")));
+        assert_eq!(v.get("c"), Some(&s("x\n")));
+        // Helm reads the same text without kustomize's round trip.
+        assert_eq!(h("b: >-\n  p\n  q\n    r\n  s\n").get("b"), Some(&s("p q\n  r\ns")));
+        let e = err("a: |2\n  \tx\n  y\n", Dialect::Kustomize);
+        assert_eq!(e.message, source::TAB_INDENT);
+        assert_eq!(h("a: |2\n  \tx\n").get("a"), Some(&s("\tx\n")));
+    }
+
+    #[test]
+    fn flow_plain_scalars_that_v3_quotes_become_strings() {
+        let v = k("a: {b: , c: ~, d: 2001-12-14 21:59:43.10, e: 2024-01-01, f: 1}\ng: [x, {h}]\ni:\n");
+        let a = v.get("a").unwrap();
+        assert_eq!(a.get("b"), Some(&s("")));
+        assert_eq!(a.get("c"), Some(&Value::Null));
+        assert_eq!(a.get("d"), Some(&s("2001-12-14 21:59:43.10")));
+        assert_eq!(a.get("e"), Some(&s("2024-01-01T00:00:00Z")));
+        assert_eq!(a.get("f"), Some(&Value::Int(1)));
+        assert_eq!(v.get("g"), Some(&Value::Seq(vec![s("x"), map(&[("h", s(""))])])));
+        assert_eq!(v.get("i"), Some(&Value::Null));
+        // Tagged nodes keep their tag through the round trip.
+        assert_eq!(k("a: [!!null '', !!timestamp 2001-12-14 21:59:43]\n").get("a").unwrap().as_seq().unwrap()[0], Value::Null);
+        assert_eq!(h("a: {b: }\n").get("a"), Some(&map(&[("b", Value::Null)])));
+    }
+
+    #[test]
+    fn quoted_merge_text_is_dropped_in_kustomize() {
+        let v = k("a:\n  b: 2\n  \"<<\": {x: 1}\n  c: 3\n");
+        assert_eq!(v.get("a"), Some(&map(&[("b", Value::Int(2)), ("c", Value::Int(3))])));
+        let v = k("a: {'<<': [], b: 1, \"<<\": 2}\n");
+        assert_eq!(keys(v.get("a").unwrap()), ["b", "<<"]);
+        let v = k("a:\n  !!str <<: x\n  <<: {y: 1}\n");
+        assert_eq!(v.get("a"), Some(&map(&[("y", Value::Int(1))])));
+        assert_eq!(keys(h("a: {\"<<\": 1}\n").get("a").unwrap()), ["<<"]);
+    }
+}
