@@ -168,7 +168,11 @@ fn parse_chunk(
         let piece_text = &text[piece.start..piece.end];
         let offset = line_offset + piece.line;
         source::ensure_stream_start(piece_text).map_err(|(line, m)| (line + offset, m))?;
-        let (mut first, aliases) = parse_text(piece_text, dialect, limits, offset, Read::FirstDocument, alias_nodes)?;
+        let read = Read::FirstDocument {
+            round_trip: true,
+            single_piece,
+        };
+        let (mut first, aliases) = parse_text(piece_text, dialect, limits, offset, read, alias_nodes)?;
         // The alias budget covers the whole stream.
         alias_nodes = aliases;
         let Some(mut doc) = first.pop() else {
@@ -176,7 +180,11 @@ fn parse_chunk(
         };
         if kyaml::items_rebuilt(&doc.value, single_piece) {
             // Rebuilt from JSON by kustomize: the items keep no styles for its round trip.
-            let (mut raw, _) = parse_text(piece_text, dialect, limits, offset, Read::FirstDocumentRaw, 0)?;
+            let read = Read::FirstDocument {
+                round_trip: false,
+                single_piece,
+            };
+            let (mut raw, _) = parse_text(piece_text, dialect, limits, offset, read, 0)?;
             doc = raw.pop().unwrap_or(doc);
         }
         docs.push(doc);
@@ -187,12 +195,11 @@ fn parse_chunk(
 /// How much of a text to read, and how.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Read {
-    /// Every document.
+    /// Every document (the Helm dialect).
     Stream,
-    /// The first document, with kustomize's round trip (kyaml reads no further).
-    FirstDocument,
-    /// The first document, without the round trip.
-    FirstDocumentRaw,
+    /// The first document, as kyaml reads a piece: with kustomize's round trip unless the
+    /// items of a `List` are rebuilt from JSON; `single_piece` says the piece is the file.
+    FirstDocument { round_trip: bool, single_piece: bool },
 }
 
 /// Parses `text`, spelling go-yaml's `\'` escape so saphyr takes it. `alias_nodes` were
@@ -239,7 +246,14 @@ fn parse_events(
     read: Read,
     alias_nodes: usize,
 ) -> Result<(Vec<ParsedDoc>, usize), Failure> {
-    let mut builder = Builder::new(dialect, limits, text, read != Read::FirstDocumentRaw);
+    let (round_trip, unwrap_lists) = match read {
+        Read::Stream => (false, false),
+        Read::FirstDocument {
+            round_trip,
+            single_piece,
+        } => (round_trip, single_piece),
+    };
+    let mut builder = Builder::new(dialect, limits, text, round_trip, unwrap_lists);
     builder.alias_nodes = alias_nodes;
     let mut parser = Parser::new_from_str(text);
     while let Some(event) = parser.next_event() {
@@ -249,7 +263,9 @@ fn parse_events(
         })?;
         let line = span.start.line() + line_offset;
         let document_end = matches!(event, saphyr_parser::Event::DocumentEnd);
-        if builder.on_event(event, span, line).map_err(|message| Failure::Build(line, message))?
+        if builder
+            .on_event(event, span, line)
+            .map_err(|message| Failure::Build(builder.error_line.unwrap_or(line), message))?
             || (document_end && read != Read::Stream)
         {
             break;
@@ -394,8 +410,10 @@ mod tests {
 
     #[test]
     fn keys_in_kustomize_keep_their_text() {
-        let v = k("1: a\n0x1F: c\ntrue: b\n2024-01-01: e\n1.50: d\n\"q\": f\n~: g\n");
-        assert_eq!(keys(&v), ["1", "0x1F", "true", "2024-01-01", "1.50", "q", "~"]);
+        let v = k("1: a\n0x1F: c\ntrue: b\n2024-01-01: e\n1.50: d\n\"q\": f\n");
+        assert_eq!(keys(&v), ["1", "0x1F", "true", "2024-01-01", "1.50", "q"]);
+        // kustomize fails on a null key at the top level.
+        assert!(parse_stream("~: g\n", Dialect::Kustomize, "x").is_err());
     }
 
     #[test]

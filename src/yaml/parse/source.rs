@@ -70,6 +70,23 @@ impl<'t> Source<'t> {
         }
     }
 
+    /// How far back from the character at `index` a `-` followed by blanks ends: 0 when
+    /// there is none just before it.
+    pub(super) fn dash_before(&self, index: usize) -> usize {
+        let before = &self.text[..self.byte(index)];
+        let trimmed = before.trim_end_matches([' ', '\t']);
+        if trimmed.ends_with('-') {
+            before[trimmed.len() - 1..].chars().count()
+        } else {
+            0
+        }
+    }
+
+    /// The character at `index`.
+    pub(super) fn char_at(&self, index: usize) -> Option<char> {
+        self.text[self.byte(index)..].chars().next()
+    }
+
     /// The character just before the one at `index`.
     pub(super) fn char_before(&self, index: usize) -> Option<char> {
         if index == 0 {
@@ -121,8 +138,10 @@ pub(super) fn ensure_escapes(text: &str, start: usize) -> Result<(), String> {
     Ok(())
 }
 
-/// Checks the anchor, alias and tag written at byte `start` as go-yaml scans them.
-pub(super) fn ensure_properties(text: &str, start: usize) -> Result<(), String> {
+/// Checks the anchor, alias and tag written at byte `start` as go-yaml scans them. In a
+/// flow collection, go-yaml's tag takes in a `[` or `]` after it, where saphyr's stops (and
+/// a `,`: then go-yaml tags the next node instead, which is not reproduced).
+pub(super) fn ensure_properties(text: &str, start: usize, in_flow: bool) -> Result<(), String> {
     let bytes = text.as_bytes();
     let mut i = start;
     for _ in 0..2 {
@@ -149,8 +168,12 @@ pub(super) fn ensure_properties(text: &str, start: usize) -> Result<(), String> 
                     }
                     i += 1;
                 } else {
+                    let tag_start = i;
                     while bytes.get(i).is_some_and(|b| is_tag_char(*b)) {
                         i += 1;
+                    }
+                    if in_flow && bytes[tag_start..i].iter().any(|b| matches!(b, b'[' | b']')) {
+                        return Err("did not find expected ',' or '}'".to_string());
                     }
                 }
                 if !matches!(bytes.get(i), None | Some(b' ' | b'\t' | b'\r' | b'\n')) {
@@ -319,6 +342,9 @@ mod tests {
         assert_eq!(s.byte(9), 10);
         assert_eq!(s.char_before(3), Some('😀'));
         assert_eq!(s.char_before(0), None);
+        let dash = Source::new("a:\n- \tb");
+        assert_eq!((dash.dash_before(6), dash.dash_before(4), dash.dash_before(3)), (3, 1, 0));
+        assert_eq!((dash.char_at(3), dash.char_at(7)), (Some('-'), None));
         let ascii = Source::new("abc");
         assert_eq!((ascii.byte(2), ascii.byte(7)), (2, 3));
     }
@@ -336,16 +362,19 @@ mod tests {
 
     #[test]
     fn properties() {
-        assert!(ensure_properties("&a-1_b x", 0).is_ok());
-        assert!(ensure_properties("&a !!str x", 0).is_ok());
-        assert!(ensure_properties("!!str &a x", 0).is_ok());
-        assert!(ensure_properties("*a, b]", 0).is_ok());
-        assert!(ensure_properties("*a}", 0).is_ok());
-        assert!(ensure_properties("&a.b x", 0).is_err());
-        assert!(ensure_properties("&é x", 0).is_err());
-        assert!(ensure_properties("!!null}", 0).is_err());
-        assert!(ensure_properties("!<tag:x> y", 0).is_ok());
-        assert!(ensure_properties("!!str\n", 0).is_ok());
+        assert!(ensure_properties("&a-1_b x", 0, false).is_ok());
+        assert!(ensure_properties("&a !!str x", 0, false).is_ok());
+        assert!(ensure_properties("!!str &a x", 0, false).is_ok());
+        assert!(ensure_properties("*a, b]", 0, false).is_ok());
+        assert!(ensure_properties("*a}", 0, false).is_ok());
+        assert!(ensure_properties("&a.b x", 0, false).is_err());
+        assert!(ensure_properties("&é x", 0, false).is_err());
+        assert!(ensure_properties("!!null}", 0, false).is_err());
+        assert!(ensure_properties("!<tag:x> y", 0, false).is_ok());
+        assert!(ensure_properties("!!str\n", 0, false).is_ok());
+        assert!(ensure_properties("!!str, x", 0, false).is_ok());
+        assert!(ensure_properties("!!str, x", 0, true).is_ok());
+        assert!(ensure_properties("!t]", 0, true).is_err());
     }
 
     #[test]

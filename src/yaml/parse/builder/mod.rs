@@ -74,6 +74,14 @@ struct Layout {
     out_indent: usize,
 }
 
+/// A key kustomize cannot print, found below the top level.
+struct NonStringKey {
+    line: usize,
+    key: String,
+    /// At the top level of an item of a top-level `items` list.
+    item_top: bool,
+}
+
 /// A mapping entry under construction.
 struct Entry {
     key: String,
@@ -101,6 +109,14 @@ pub(super) struct Builder<'l, 't> {
     dialect: Dialect,
     /// Apply what kustomize's own write-and-read does to scalars (see `kyaml.rs`).
     kyaml: bool,
+    /// Kustomize: a `kind: List` document is unwrapped by kyaml's reader, so its items'
+    /// top-level keys may be non-strings (the stream is one kyaml piece).
+    unwrap_lists: bool,
+    /// Kustomize: the first key of the document go-yaml v3 would not tag `!!str`, below the
+    /// top level (kustomize cannot turn its mapping into JSON).
+    nonstring_key: Option<NonStringKey>,
+    /// The line an error is about, when not the current event's.
+    pub(super) error_line: Option<usize>,
     limits: &'l Limits,
     source: Source<'t>,
     pub(super) docs: Vec<ParsedDoc>,
@@ -122,11 +138,15 @@ pub(super) struct Builder<'l, 't> {
 }
 
 impl<'l, 't> Builder<'l, 't> {
-    /// A builder for `text`; `kyaml` applies kustomize's round trip (Kustomize dialect).
-    pub(super) fn new(dialect: Dialect, limits: &'l Limits, text: &'t str, kyaml: bool) -> Self {
+    /// A builder for `text`; `kyaml` applies kustomize's round trip, `unwrap_lists` says
+    /// a `kind: List` is unwrapped by kyaml's reader (Kustomize dialect).
+    pub(super) fn new(dialect: Dialect, limits: &'l Limits, text: &'t str, kyaml: bool, unwrap_lists: bool) -> Self {
         Builder {
             dialect,
             kyaml: kyaml && dialect == Dialect::Kustomize,
+            unwrap_lists,
+            nonstring_key: None,
+            error_line: None,
             limits,
             source: Source::new(text),
             docs: Vec::new(),
@@ -153,18 +173,21 @@ impl<'l, 't> Builder<'l, 't> {
                 self.root = None;
                 self.doc_line = None;
                 self.doc_start_line = line;
+                self.nonstring_key = None;
                 // Aliases never reach into another document.
                 self.anchors.clear();
             }
             Event::DocumentEnd => {
                 let value = self.root.take().unwrap_or(Value::Null);
+                self.ensure_string_keys(&value)?;
                 let line = self.doc_line.take().unwrap_or(self.doc_start_line);
                 self.docs.push(ParsedDoc { value, line });
             }
             Event::Scalar(text, style, anchor, tag) => self.on_scalar(text, style, anchor, tag, span, line)?,
             Event::Alias(id) => {
                 self.doc_line.get_or_insert(line);
-                ensure_properties(self.source.text(), self.source.byte(span.start.index()))?;
+                let in_flow = self.layout().is_some_and(|l| l.flow);
+                ensure_properties(self.source.text(), self.source.byte(span.start.index()), in_flow)?;
                 let Some(anchor) = self.anchors.get(&id) else {
                     return Err("alias refers to an unknown or unfinished anchor".to_string());
                 };
@@ -187,7 +210,8 @@ impl<'l, 't> Builder<'l, 't> {
             Event::SequenceStart(anchor, ref tag) | Event::MappingStart(anchor, ref tag) => {
                 self.doc_line.get_or_insert(line);
                 if anchor != 0 || tag.is_some() {
-                    ensure_properties(self.source.text(), self.source.byte(span.start.index()))?;
+                    let in_flow = self.layout().is_some_and(|l| l.flow);
+                    ensure_properties(self.source.text(), self.source.byte(span.start.index()), in_flow)?;
                 }
                 let is_map = matches!(event, Event::MappingStart(..));
                 let open = self.open(anchor, span, is_map)?;
@@ -230,6 +254,39 @@ impl<'l, 't> Builder<'l, 't> {
         Ok(false)
     }
 
+    /// Fails on a non-string key below the top level, as kustomize does when it turns the
+    /// object into JSON (`json: unsupported type: map[interface {}]interface {}`). The items
+    /// of a `kind: List` kyaml unwraps are objects of their own: their top level is free.
+    fn ensure_string_keys(&mut self, doc: &Value) -> Result<(), String> {
+        let Some(found) = self.nonstring_key.take() else {
+            return Ok(());
+        };
+        let unwrapped = self.unwrap_lists
+            && doc.get("kind").and_then(Value::as_str) == Some("List")
+            && doc.get("items").is_some();
+        if found.item_top && unwrapped {
+            return Ok(());
+        }
+        self.error_line = Some(found.line);
+        Err(format!("mapping key {:?} is not a string below the top level", found.key))
+    }
+
+    /// Records a key go-yaml v3 does not read as a string, at this depth.
+    fn note_nonstring_key(&mut self, key: &str, line: usize) {
+        if self.dialect != Dialect::Kustomize || self.stack.len() < 2 || self.nonstring_key.is_some() {
+            return;
+        }
+        let item_top = self.stack.len() == 3
+            && matches!(self.stack[1], Frame::Seq(_))
+            && matches!(&self.stack[0], Frame::Map(m)
+                if matches!(m.key, Some(PendingKey::Entry(i)) if self.entries[i].key == "items"));
+        self.nonstring_key = Some(NonStringKey {
+            line,
+            key: key.to_string(),
+            item_top,
+        });
+    }
+
     /// Whether the next node is a key of the innermost mapping.
     fn wants_key(&self) -> bool {
         matches!(self.stack.last(), Some(Frame::Map(m)) if m.key.is_none())
@@ -254,15 +311,22 @@ impl<'l, 't> Builder<'l, 't> {
         let nodes_before = self.nodes;
         self.nodes += 1;
         // A flow collection's event ends after its `{`/`[`; a block one's is empty, at its
-        // first key or dash.
-        let start = self.source.char_before(span.end.index());
-        let flow_start = matches!(start, Some('{' | '[')) && span.end.index() > span.start.index();
+        // first key or dash, except a list under a key at the key's column (which starts
+        // after the dash and its blanks).
+        let before = self.source.char_before(span.end.index());
+        let flow_start = matches!(before, Some('{' | '[')) && span.end.index() > span.start.index();
+        let at_dash = self.source.char_at(span.end.index()) == Some('-');
+        let column = if is_map || at_dash {
+            span.end.col() as isize
+        } else {
+            span.end.col() as isize - self.source.dash_before(span.end.index()) as isize
+        };
         let parent = self.layout();
         let in_seq = matches!(self.stack.last(), Some(Frame::Seq(_)));
         let layout = match parent {
             None => Layout {
                 flow: flow_start,
-                indent: if flow_start { -1 } else { span.end.col() as isize },
+                indent: if flow_start { -1 } else { column },
                 out_indent: 0,
             },
             Some(p) => Layout {
@@ -270,7 +334,7 @@ impl<'l, 't> Builder<'l, 't> {
                 indent: if p.flow || flow_start {
                     p.indent
                 } else {
-                    p.indent.max(span.end.col() as isize)
+                    p.indent.max(column)
                 },
                 // v3 writes a list under a key at the key's column, anything else deeper.
                 out_indent: if !is_map && !in_seq {

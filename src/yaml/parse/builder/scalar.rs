@@ -9,7 +9,7 @@ use saphyr_parser::{ScalarStyle, Span, Tag};
 use super::super::kyaml;
 use super::super::source::{self, CANNOT_START_TOKEN};
 use super::{Anchor, Builder, Dialect, Frame, PendingKey};
-use crate::yaml::resolve::{ScalarTag, resolve_key, resolve_scalar};
+use crate::yaml::resolve::{Kind, ScalarTag, resolve_key, resolve_kind, resolve_scalar};
 use crate::yaml::value::Value;
 
 impl Builder<'_, '_> {
@@ -58,9 +58,28 @@ impl Builder<'_, '_> {
             if merge {
                 self.start_merge()?;
             } else if self.dialect == Dialect::Kustomize && &*text == "<<" && !self.merge_text_seen() {
-                self.discard_next_value();
+                // kyaml removes the first key written `<<` of a mapping, merge key or not: a
+                // quoted `"<<"` that comes first is dropped with its value.
+                self.discard_next_value(true);
             } else {
+                let string = key_is_string(&text, plain, tag);
+                if self.dialect == Dialect::Kustomize && self.stack.len() == 1 && !string {
+                    // kustomize reads the top level into string keys: null keys do not survive.
+                    match tag {
+                        ScalarTag::Null => {
+                            self.discard_next_value(false);
+                            return Ok(());
+                        }
+                        _ if resolve_scalar(Cow::Borrowed(&text), plain, tag, self.dialect)? == Value::Null => {
+                            return Err(format!("mapping key {text:?} is null"));
+                        }
+                        _ => {}
+                    }
+                }
                 let key = resolve_key(text, plain, tag, self.dialect)?;
+                if !string {
+                    self.note_nonstring_key(&key, line);
+                }
                 self.insert_key(key)?;
             }
         } else {
@@ -75,7 +94,7 @@ impl Builder<'_, '_> {
         let src = self.source.text();
         let start = || self.source.byte(span.start.index());
         if properties {
-            source::ensure_properties(src, start())?;
+            source::ensure_properties(src, start(), self.layout().is_some_and(|l| l.flow))?;
         }
         match style {
             ScalarStyle::DoubleQuoted if text.contains('/') => source::ensure_escapes(src, start()),
@@ -125,13 +144,22 @@ impl Builder<'_, '_> {
         matches!(self.stack.last(), Some(Frame::Map(m)) if m.has_merge_text)
     }
 
-    /// kyaml removes the first key written `<<` of a mapping, merge key or not: a quoted
-    /// `"<<"` that comes first is dropped with its value.
-    fn discard_next_value(&mut self) {
+    /// Drops the entry whose key was just read; `merge_text` says the key was written `<<`.
+    fn discard_next_value(&mut self, merge_text: bool) {
         if let Some(Frame::Map(m)) = self.stack.last_mut() {
-            m.has_merge_text = true;
+            m.has_merge_text |= merge_text;
             m.key = Some(PendingKey::Discard);
         }
+    }
+}
+
+/// Whether go-yaml v3 tags a key `!!str`: quoted and block keys, plain keys that resolve to
+/// strings, and `!!str` keys. Any other tag, custom ones too, is not a string.
+fn key_is_string(text: &str, plain: bool, tag: ScalarTag) -> bool {
+    match tag {
+        ScalarTag::Str => true,
+        ScalarTag::None | ScalarTag::NonSpecific => !plain || resolve_kind(text, Dialect::Kustomize, true) == Kind::Str,
+        _ => false,
     }
 }
 
@@ -153,7 +181,7 @@ mod tests {
 
     #[test]
     fn tabs_where_indentation_is_expected_fail() {
-        for text in ["a: |\n   \tx\n", "a: >-\n\n  \t\n  x\n", "a:\n- |2\n  \tx\n"] {
+        for text in ["a: |\n   \tx\n", "a: >-\n\n  \t\n  x\n", "a:\n- |\n  \tx\n"] {
             let e = err(text, Dialect::Kustomize);
             assert_eq!(e.message, source::TAB_INDENT, "{text:?}");
             assert!(parse_stream(text, Dialect::Helm, "x").is_err(), "{text:?}");
@@ -162,6 +190,11 @@ mod tests {
         // with one, see `block_scalars_as_kustomize_prints_them`).
         assert_eq!(h("a: |2\n  \tx\n").get("a"), Some(&s("\tx\n")));
         assert_eq!(k("a: |\n  x\n  \ty\n").get("a"), Some(&s("x\n\ty\n")));
+        // An indentation indicator counts from the enclosing collection: a list under a key
+        // sits at the key's column.
+        assert_eq!(k("a:\n  b:\n  - |3\n\n     \tx\n").get("a"), Some(&map(&[("b", Value::Seq(vec![s("\n\tx\n")]))])));
+        assert_eq!(k("a:\n  - |3\n\n       \tx\n").get("a"), Some(&Value::Seq(vec![s("\n  \tx\n")])));
+        assert!(parse_stream("a:\n- |3\n\n  \tx\n", Dialect::Kustomize, "x").is_err());
     }
 
     #[test]
@@ -178,6 +211,7 @@ mod tests {
         assert!(parse_stream("a: {k: !!null}\n", Dialect::Kustomize, "x").is_err());
         assert!(parse_stream("a: [&x 1, *x]\n", Dialect::Kustomize, "x").is_ok());
         assert!(parse_stream("a: &x {b: 1}\nc: *x\n", Dialect::Helm, "x").is_ok());
+        assert!(parse_stream("a: [b, !!str]\n", Dialect::Kustomize, "x").is_err());
     }
 
     #[test]
@@ -207,6 +241,27 @@ mod tests {
         // Tagged nodes keep their tag through the round trip.
         assert_eq!(k("a: [!!null '', !!timestamp 2001-12-14 21:59:43]\n").get("a").unwrap().as_seq().unwrap()[0], Value::Null);
         assert_eq!(h("a: {b: }\n").get("a"), Some(&map(&[("b", Value::Null)])));
+    }
+
+    #[test]
+    fn non_string_keys_below_the_top_level_fail_in_kustomize() {
+        for text in ["a:\n  1: x\n", "a: {true: x}\n", "a:\n- b: 1\n  2024-01-01: x\n", "a: {!foo b: 1}\n", "a: {~: 1}\n"] {
+            let e = err(text, Dialect::Kustomize);
+            assert!(e.message.ends_with("is not a string below the top level"), "{text:?}: {e}");
+            assert!(parse_stream(text, Dialect::Helm, "x").is_ok(), "{text:?}");
+        }
+        let e = err("a: 1\nb:\n  c: 1\n  0x1F: 2\n", Dialect::Kustomize);
+        assert_eq!((e.line, e.message.as_str()), (4, "mapping key \"0x1F\" is not a string below the top level"));
+        assert_eq!(keys(&k("1: a\n0x1F: b\nc: {\"1\": x, !!str 2: y, '3': z}\n")), ["1", "0x1F", "c"]);
+        assert!(parse_stream("c: {!!binary YQ==: w}\n", Dialect::Kustomize, "x").is_err());
+        // The top level of an item kyaml unwraps from a lone `kind: List` is free.
+        let list = "kind: List\nitems:\n- 1: x\n  b: {c: 1}\n";
+        assert!(parse_stream(list, Dialect::Kustomize, "x").is_ok());
+        assert!(parse_stream(&format!("{list}---\nd: 1\n"), Dialect::Kustomize, "x").is_err());
+        assert!(parse_stream("kind: List\nitems:\n- b: {1: x}\n", Dialect::Kustomize, "x").is_err());
+        // Null keys at the top level: plain ones fail, tagged ones are dropped.
+        assert_eq!(err("a: 1\n~: 2\n", Dialect::Kustomize).line, 2);
+        assert_eq!(keys(&k("a: 1\n!!null '': 2\n")), ["a"]);
     }
 
     #[test]
