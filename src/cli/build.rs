@@ -49,8 +49,15 @@ pub fn run(args: Args) -> anyhow::Result<()> {
 
 /// Writes to a temporary file beside `path`, then renames it into place.
 fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
-    let tmp = dir.join(format!(".{}.rudder-tmp-{}", path.file_name().unwrap_or_default().to_string_lossy(), std::process::id()));
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let tmp = dir.join(format!(
+        ".{}.rudder-tmp-{}",
+        path.file_name().unwrap_or_default().to_string_lossy(),
+        std::process::id()
+    ));
     fs_err::write(&tmp, bytes)?;
     fs_err::rename(&tmp, path).inspect_err(|_| {
         let _ = std::fs::remove_file(&tmp);

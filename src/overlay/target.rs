@@ -40,8 +40,14 @@ pub fn build(dir: &Path, opts: &BuildOptions) -> Result<Vec<Document>, Error> {
     transform::name_reference::fix(&mut rm, &state.crds)?;
     drop_local_config(&mut rm);
     let order = top.sort_options.clone().unwrap_or_else(|| SortOrder::Legacy {
-        first: crate::resource::LEGACY_ORDER_FIRST.iter().map(|s| s.to_string()).collect(),
-        last: crate::resource::LEGACY_ORDER_LAST.iter().map(|s| s.to_string()).collect(),
+        first: crate::resource::LEGACY_ORDER_FIRST
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+        last: crate::resource::LEGACY_ORDER_LAST
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
     });
     let mut resources = rm.into_resources();
     if let SortOrder::Legacy { first, last } = &order {
@@ -50,7 +56,11 @@ pub fn build(dir: &Path, opts: &BuildOptions) -> Result<Vec<Document>, Error> {
     state.meta.finish(&mut resources)?;
     for r in &resources {
         yaml::ensure_printable(r.value()).map_err(|field| {
-            Error::field(&r.doc.source, format!("{} {}: {field}", r.kind(), r.name()), "control characters are not allowed")
+            Error::field(
+                &r.doc.source,
+                format!("{} {}: {field}", r.kind(), r.name()),
+                "control characters are not allowed",
+            )
         })?;
     }
     Ok(resources.into_iter().map(|r| r.doc).collect())
@@ -76,7 +86,10 @@ impl State {
         let ldr = Loader::new(dir, self.opts.load_restrictor)?;
         let kfile = find_file(dir)?;
         let kname = super::loader::clean(&kfile).display().to_string();
-        let text = fs_err::read(&kfile).map_err(|e| Error::Read { path: kname.clone(), message: e.to_string() })?;
+        let text = fs_err::read(&kfile).map_err(|e| Error::Read {
+            path: kname.clone(),
+            message: e.to_string(),
+        })?;
         let k = Kustomization::parse(&text, &kname)?;
         if k.kind == "Component" {
             let message = if self.stack.is_empty() {
@@ -107,7 +120,9 @@ impl State {
                     }
                 }
                 Target::Dir(path) => {
-                    let real = path.canonicalize().map_err(|e| Error::field(&kname, &field, e.to_string()))?;
+                    let real = path
+                        .canonicalize()
+                        .map_err(|e| Error::field(&kname, &field, e.to_string()))?;
                     if self.clone_root.as_ref().is_some_and(|root| !real.starts_with(root)) {
                         let message =
                             format!("'{entry}' is outside the repository this kustomization was fetched from");
@@ -118,7 +133,12 @@ impl State {
                             file: kname.clone(),
                             field,
                             path: entry.clone(),
-                            chain: self.stack.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(" -> "),
+                            chain: self
+                                .stack
+                                .iter()
+                                .map(|p| p.display().to_string())
+                                .collect::<Vec<_>>()
+                                .join(" -> "),
                         });
                     }
                     if find_file(&path).is_err() {
@@ -186,7 +206,12 @@ impl State {
                 file: kname.to_string(),
                 field: field.to_string(),
                 path: entry.to_string(),
-                chain: self.remotes.iter().map(|r| r.raw.as_str()).collect::<Vec<_>>().join(" -> "),
+                chain: self
+                    .remotes
+                    .iter()
+                    .map(|r| r.raw.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" -> "),
             });
         }
         let checkout = remote::fetch(&spec).map_err(fail)?;
@@ -216,15 +241,22 @@ impl State {
 /// Invalid YAML, a document that is not a mapping, an object without `metadata.name`.
 pub fn resources_from_bytes(bytes: &[u8], source: &str) -> Result<Vec<Resource>, Error> {
     let docs = yaml::parse_bytes(bytes, Dialect::Kustomize, source)?;
-    let mut queue: std::collections::VecDeque<(Value, usize)> =
-        docs.into_iter().filter(|d| !d.value.is_null()).map(|d| (d.value, d.line)).collect();
+    let mut queue: std::collections::VecDeque<(Value, usize)> = docs
+        .into_iter()
+        .filter(|d| !d.value.is_null())
+        .map(|d| (d.value, d.line))
+        .collect();
     let mut out = Vec::new();
     let mut index = 0usize;
     while let Some((value, line)) = queue.pop_front() {
         index += 1;
         let where_ = format!("{source}: document {index}");
         if !matches!(value, Value::Map(_)) {
-            return Err(Error::field(source, format!("document {index}"), format!("expected a mapping, found {}", value.type_name())));
+            return Err(Error::field(
+                source,
+                format!("document {index}"),
+                format!("expected a mapping, found {}", value.type_name()),
+            ));
         }
         let kind = value.str_at(&["kind"]).unwrap_or("");
         if kind.ends_with("List") {
@@ -236,7 +268,11 @@ pub fn resources_from_bytes(bytes: &[u8], source: &str) -> Result<Vec<Resource>,
                     }
                 }
                 Some(v) => {
-                    return Err(Error::field(&where_, "items", format!("expected a list, found {}", v.type_name())));
+                    return Err(Error::field(
+                        &where_,
+                        "items",
+                        format!("expected a list, found {}", v.type_name()),
+                    ));
                 }
             }
             continue;
@@ -255,7 +291,9 @@ pub fn resources_from_bytes(bytes: &[u8], source: &str) -> Result<Vec<Resource>,
 /// Removes objects annotated `config.kubernetes.io/local-config: "true"`.
 fn drop_local_config(rm: &mut ResMap) {
     rm.resources_mut().retain(|r| {
-        r.value().str_at(&["metadata", "annotations", "config.kubernetes.io/local-config"]) != Some("true")
+        r.value()
+            .str_at(&["metadata", "annotations", "config.kubernetes.io/local-config"])
+            != Some("true")
     });
 }
 
@@ -275,7 +313,11 @@ fn legacy_sort(resources: &mut [Resource], first: &[String], last: &[String]) {
         a.0.cmp(&b.0)
             .then_with(|| {
                 let (ga, gb) = (&resources[a.3].cur_id().gvk, &resources[b.3].cur_id().gvk);
-                if ga != gb && ga.kind == "Namespace" && gb.kind == "Namespace" && (ga.group.is_empty() || gb.group.is_empty()) {
+                if ga != gb
+                    && ga.kind == "Namespace"
+                    && gb.kind == "Namespace"
+                    && (ga.group.is_empty() || gb.group.is_empty())
+                {
                     b.1.cmp(&a.1)
                 } else {
                     a.1.cmp(&b.1)
@@ -284,7 +326,10 @@ fn legacy_sort(resources: &mut [Resource], first: &[String], last: &[String]) {
             .then_with(|| a.2.cmp(&b.2))
     });
     let order: Vec<usize> = keyed.into_iter().map(|k| k.3).collect();
-    let mut taken: Vec<Option<Resource>> = resources.iter_mut().map(|r| Some(std::mem::replace(r, Resource::new(Document::new(Value::Null, "", 0))))).collect();
+    let mut taken: Vec<Option<Resource>> = resources
+        .iter_mut()
+        .map(|r| Some(std::mem::replace(r, Resource::new(Document::new(Value::Null, "", 0)))))
+        .collect();
     for (slot, i) in resources.iter_mut().zip(order) {
         *slot = taken[i].take().expect("each index once");
     }

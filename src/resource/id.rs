@@ -14,7 +14,11 @@ pub struct Gvk {
 
 impl Gvk {
     pub fn new(group: &str, version: &str, kind: &str) -> Self {
-        Gvk { group: group.into(), version: version.into(), kind: kind.into() }
+        Gvk {
+            group: group.into(),
+            version: version.into(),
+            kind: kind.into(),
+        }
     }
 
     /// Splits `apiVersion` into group and version (`apps/v1`, `v1`).
@@ -70,7 +74,11 @@ pub struct ResId {
 
 impl ResId {
     pub fn new(gvk: Gvk, name: &str, namespace: &str) -> Self {
-        ResId { gvk, name: name.into(), namespace: namespace.into() }
+        ResId {
+            gvk,
+            name: name.into(),
+            namespace: namespace.into(),
+        }
     }
 
     pub fn of(v: &Value) -> Self {
@@ -83,7 +91,11 @@ impl ResId {
 
     /// kustomize's `ResId.String()`: `Kind.version.group/name.namespace`.
     pub fn kustomize_string(&self) -> String {
-        let ns = if self.namespace.is_empty() { "[noNs]" } else { &self.namespace };
+        let ns = if self.namespace.is_empty() {
+            "[noNs]"
+        } else {
+            &self.namespace
+        };
         let name = if self.name.is_empty() { "[noName]" } else { &self.name };
         format!("{}/{}.{}", self.gvk.kustomize_string(), name, ns)
     }

@@ -24,7 +24,11 @@ pub struct Document {
 
 impl Document {
     pub fn new(value: Value, source: impl Into<String>, line: usize) -> Self {
-        Document { value, source: source.into(), line }
+        Document {
+            value,
+            source: source.into(),
+            line,
+        }
     }
 
     pub fn gvk(&self) -> Gvk {

@@ -91,7 +91,10 @@ const HELM_INSTALL_ORDER: &[&str] = &[
 
 /// Position of a kind in Helm's install order (unknown kinds last).
 pub fn helm_install_index(kind: &str) -> usize {
-    HELM_INSTALL_ORDER.iter().position(|k| *k == kind).unwrap_or(HELM_INSTALL_ORDER.len())
+    HELM_INSTALL_ORDER
+        .iter()
+        .position(|k| *k == kind)
+        .unwrap_or(HELM_INSTALL_ORDER.len())
 }
 
 #[cfg(test)]

@@ -59,7 +59,11 @@ mod tests {
     #[test]
     fn known_kinds() {
         assert!(is_cluster_scoped(&Gvk::new("", "v1", "Namespace")));
-        assert!(is_cluster_scoped(&Gvk::new("rbac.authorization.k8s.io", "v1", "ClusterRole")));
+        assert!(is_cluster_scoped(&Gvk::new(
+            "rbac.authorization.k8s.io",
+            "v1",
+            "ClusterRole"
+        )));
         assert!(!is_cluster_scoped(&Gvk::new("apps", "v1", "Deployment")));
         assert!(!is_cluster_scoped(&Gvk::new("example.com", "v1", "Namespace")));
     }
