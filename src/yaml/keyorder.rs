@@ -94,7 +94,10 @@ mod tests {
 
     #[test]
     fn plain_words_sort_by_code_point() {
-        assert_eq!(sorted(vec!["metadata", "kind", "apiVersion", "data"]), ["apiVersion", "data", "kind", "metadata"]);
+        assert_eq!(
+            sorted(vec!["metadata", "kind", "apiVersion", "data"]),
+            ["apiVersion", "data", "kind", "metadata"]
+        );
         assert_eq!(sorted(vec!["ab", "a"]), ["a", "ab"]);
     }
 }

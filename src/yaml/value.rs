@@ -10,8 +10,9 @@ use indexmap::IndexMap;
 pub type Map = IndexMap<String, Value>;
 
 /// One node of a document.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub enum Value {
+    #[default]
     Null,
     Bool(bool),
     Int(i64),
@@ -21,12 +22,6 @@ pub enum Value {
     String(String),
     Seq(Vec<Value>),
     Map(Map),
-}
-
-impl Default for Value {
-    fn default() -> Self {
-        Value::Null
-    }
 }
 
 impl Value {

@@ -240,7 +240,11 @@ mod tests {
     use super::*;
 
     fn cuts(text: &str) -> Vec<&str> {
-        split_documents(text, false).unwrap().iter().map(|p| &text[p.start..p.end]).collect()
+        split_documents(text, false)
+            .unwrap()
+            .iter()
+            .map(|p| &text[p.start..p.end])
+            .collect()
     }
 
     #[test]
@@ -252,13 +256,19 @@ mod tests {
         // A last line without a newline is not a cut.
         assert_eq!(cuts("a\n---"), ["a\n---"]);
         assert_eq!(cuts(""), [""]);
-        assert_eq!(split_documents("a\n--- x\n", false).unwrap_err(), (2, "invalid document separator: --- x".to_string()));
+        assert_eq!(
+            split_documents("a\n--- x\n", false).unwrap_err(),
+            (2, "invalid document separator: --- x".to_string())
+        );
         assert_eq!(split_documents("a\n----\nb\n", false).unwrap_err().0, 2);
         let p = split_documents("x\ny\n---\n\nz\n", false).unwrap();
         assert_eq!((p[1].line, p[1].start), (3, 8));
         // A piece of a longer stream starts with its cutting line.
         let p = split_documents("---\na\n---\nb\n", true).unwrap();
-        assert_eq!(p.iter().map(|p| (p.start, p.line)).collect::<Vec<_>>(), [(4, 1), (10, 3)]);
+        assert_eq!(
+            p.iter().map(|p| (p.start, p.line)).collect::<Vec<_>>(),
+            [(4, 1), (10, 3)]
+        );
     }
 
     #[test]
@@ -333,7 +343,17 @@ mod tests {
         for ok in ["x", "1", "2024-01-01", "null", "a b", "-1", "a-b", "a#b"] {
             assert!(flow_plain_allowed(ok), "{ok}");
         }
-        for bad in ["", "2001-12-14 21:59:43.10", "12:30", "a,b", "a #b", "- a", " a", "---x", "?x"] {
+        for bad in [
+            "",
+            "2001-12-14 21:59:43.10",
+            "12:30",
+            "a,b",
+            "a #b",
+            "- a",
+            " a",
+            "---x",
+            "?x",
+        ] {
             assert!(!flow_plain_allowed(bad), "{bad}");
         }
     }

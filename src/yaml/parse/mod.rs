@@ -140,7 +140,6 @@ pub fn parse_bytes(bytes: &[u8], dialect: Dialect, source_name: &str) -> Result<
     parse_stream(text, dialect, source_name)
 }
 
-
 /// Parses one piece of a stream whose first line is line `line_offset + 1` of the whole
 /// (a later piece starts with its `---` line). `single_piece` says the whole stream is one
 /// kyaml piece. Returns the documents and the nodes produced by aliases, or the error's
@@ -457,7 +456,11 @@ mod tests {
     #[test]
     fn multi_document_streams() {
         let text = "a: 1\n---\nb: 2\n...\n---\n# only a comment\n---\n\n\n- c\n...\n";
-        let (a, b, c) = (map(&[("a", Value::Int(1))]), map(&[("b", Value::Int(2))]), Value::Seq(vec![s("c")]));
+        let (a, b, c) = (
+            map(&[("a", Value::Int(1))]),
+            map(&[("b", Value::Int(2))]),
+            Value::Seq(vec![s("c")]),
+        );
         // Helm: every document, an empty one as null.
         let d = docs(text, Dialect::Helm);
         let values: Vec<_> = d.iter().map(|d| d.value.clone()).collect();
@@ -496,7 +499,10 @@ mod tests {
         assert!(parse_stream("a: 1\n---\n...\n", Dialect::Helm, "x").is_ok());
         assert!(parse_stream("# c\n...\n---\na: 1\n", Dialect::Helm, "x").is_err());
         // A kept block at the end of a piece keeps the newline the cut took.
-        assert_eq!(docs("a: |+\n  x\n\n---\nb: 1\n", Dialect::Kustomize)[0].value, map(&[("a", s("x\n\n"))]));
+        assert_eq!(
+            docs("a: |+\n  x\n\n---\nb: 1\n", Dialect::Kustomize)[0].value,
+            map(&[("a", s("x\n\n"))])
+        );
     }
 
     #[test]
@@ -504,7 +510,10 @@ mod tests {
         let list = "apiVersion: v1\nkind: List\nitems:\n- a: {b: }\n";
         let item = |d: &ParsedDoc| d.value.get("items").unwrap().as_seq().unwrap()[0].clone();
         // Alone, kyaml unwraps it keeping styles: kustomize's round trip applies.
-        assert_eq!(item(&docs(list, Dialect::Kustomize)[0]), map(&[("a", map(&[("b", s(""))]))]));
+        assert_eq!(
+            item(&docs(list, Dialect::Kustomize)[0]),
+            map(&[("a", map(&[("b", s(""))]))])
+        );
         // Otherwise its items are rebuilt from JSON.
         let two = docs(&format!("{list}---\nx: 1\n"), Dialect::Kustomize);
         assert_eq!(item(&two[0]), map(&[("a", map(&[("b", Value::Null)]))]));

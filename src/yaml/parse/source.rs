@@ -149,12 +149,18 @@ pub(super) fn ensure_properties(text: &str, start: usize, in_flow: bool) -> Resu
             Some(b'&' | b'*') => {
                 let name_start = i + 1;
                 i = name_start;
-                while bytes.get(i).is_some_and(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_')) {
+                while bytes
+                    .get(i)
+                    .is_some_and(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_'))
+                {
                     i += 1;
                 }
                 let ends_well = match bytes.get(i) {
                     None => true,
-                    Some(b) => matches!(b, b' ' | b'\t' | b'\r' | b'\n' | b'?' | b':' | b',' | b']' | b'}' | b'%' | b'@' | b'`'),
+                    Some(b) => matches!(
+                        b,
+                        b' ' | b'\t' | b'\r' | b'\n' | b'?' | b':' | b',' | b']' | b'}' | b'%' | b'@' | b'`'
+                    ),
                 };
                 if i == name_start || !ends_well {
                     return Err("did not find expected alphabetic or numeric character".to_string());
@@ -229,9 +235,10 @@ struct Header {
 
 /// Fails where go-yaml's block scalar scanner finds a tab in place of indentation.
 ///
-/// `start` is the byte offset saphyr's event starts at: the scalar's properties or its
-/// `|`/`>` when it has either (or no content), else its first content line. `parent` is the
-/// enclosing block collection's indentation (-1 at the top).
+/// `start` is the byte offset saphyr's event starts at: the scalar's properties when it has
+/// some (`properties`), its `|`/`>` when it has no content up to the end of the text, else
+/// its first content line. `parent` is the enclosing block collection's indentation (-1 at
+/// the top).
 ///
 /// go-yaml's rules, per line after the header:
 /// - while the indentation is not known yet (no indicator), all leading spaces are eaten and
@@ -239,8 +246,13 @@ struct Header {
 ///   indentation at the most spaces seen, at least `parent + 1`;
 /// - afterwards, up to that many spaces are eaten; a tab right after fewer spaces fails; a
 ///   line indented less ends the scalar.
-pub(super) fn ensure_block_indentation(text: &str, start: usize, parent: isize) -> Result<(), String> {
-    let Some(header) = find_header(text, start) else {
+pub(super) fn ensure_block_indentation(
+    text: &str,
+    start: usize,
+    properties: bool,
+    parent: isize,
+) -> Result<(), String> {
+    let Some(header) = find_header(text, start, properties) else {
         return Ok(());
     };
     let bytes = text.as_bytes();
@@ -277,9 +289,11 @@ pub(super) fn ensure_block_indentation(text: &str, start: usize, parent: isize) 
 }
 
 /// Finds the `|`/`>` header of the block scalar saphyr's event starts at byte `start`.
-fn find_header(text: &str, start: usize) -> Option<Header> {
+fn find_header(text: &str, start: usize, properties: bool) -> Option<Header> {
     let bytes = text.as_bytes();
-    let at = if matches!(bytes.get(start), Some(b'&' | b'!' | b'|' | b'>')) {
+    let line_end = text[start..].find('\n').map_or(text.len(), |n| start + n);
+    let empty_at_end = matches!(bytes.get(start), Some(b'|' | b'>')) && text[line_end..].trim().is_empty();
+    let at = if properties || empty_at_end {
         // Properties, or the header itself: the header is the first `|`/`>` from here (tags
         // and anchor names hold neither).
         start + text[start..].find(['|', '>'])?
@@ -343,7 +357,10 @@ mod tests {
         assert_eq!(s.char_before(3), Some('😀'));
         assert_eq!(s.char_before(0), None);
         let dash = Source::new("a:\n- \tb");
-        assert_eq!((dash.dash_before(6), dash.dash_before(4), dash.dash_before(3)), (3, 1, 0));
+        assert_eq!(
+            (dash.dash_before(6), dash.dash_before(4), dash.dash_before(3)),
+            (3, 1, 0)
+        );
         assert_eq!((dash.char_at(3), dash.char_at(7)), (Some('-'), None));
         let ascii = Source::new("abc");
         assert_eq!((ascii.byte(2), ascii.byte(7)), (2, 3));
@@ -393,8 +410,10 @@ mod tests {
         // saphyr starts the event at the first content character, or at the header when none.
         let header = text.find(['|', '>']).unwrap();
         let body = text[header..].find('\n').map_or(text.len(), |n| header + n + 1);
-        let content = text[body..].find(|c: char| !c.is_whitespace()).map_or(header, |n| body + n);
-        ensure_block_indentation(text, content, parent)
+        let content = text[body..]
+            .find(|c: char| !c.is_whitespace())
+            .map_or(header, |n| body + n);
+        ensure_block_indentation(text, content, false, parent)
     }
 
     #[test]
@@ -412,6 +431,10 @@ mod tests {
         assert!(block("a: |\n  x\nb: \t1\n", 0).is_ok());
         assert!(block("a: | # c |2\n  x\n", 0).is_ok());
         assert!(block("- >-\n  x\n  \ty\n", 0).is_ok());
+        // Content starting like properties or a header is still content.
+        assert!(block("a: >-\n  &x >y\n  \tz\n", 0).is_ok());
+        assert!(block("a: |\n  |\n  \tz\n", 0).is_ok());
+        assert!(ensure_block_indentation("a: &x |\n  \ty\n", 3, true, 0).is_err());
     }
 
     #[test]

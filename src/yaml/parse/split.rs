@@ -154,5 +154,4 @@ mod tests {
         assert_eq!(next_document_marker(text, 16), None);
         assert_eq!(next_document_marker("a\n---", 0), Some(2));
     }
-
 }

@@ -39,4 +39,3 @@ pub(super) fn map(entries: &[(&str, Value)]) -> Value {
 pub(super) fn keys(v: &Value) -> Vec<&str> {
     v.as_map().unwrap().keys().map(String::as_str).collect()
 }
-

@@ -261,14 +261,16 @@ impl<'l, 't> Builder<'l, 't> {
         let Some(found) = self.nonstring_key.take() else {
             return Ok(());
         };
-        let unwrapped = self.unwrap_lists
-            && doc.get("kind").and_then(Value::as_str) == Some("List")
-            && doc.get("items").is_some();
+        let unwrapped =
+            self.unwrap_lists && doc.get("kind").and_then(Value::as_str) == Some("List") && doc.get("items").is_some();
         if found.item_top && unwrapped {
             return Ok(());
         }
         self.error_line = Some(found.line);
-        Err(format!("mapping key {:?} is not a string below the top level", found.key))
+        Err(format!(
+            "mapping key {:?} is not a string below the top level",
+            found.key
+        ))
     }
 
     /// Records a key go-yaml v3 does not read as a string, at this depth.

@@ -8,6 +8,8 @@ use saphyr_parser::{ScalarStyle, Span, Tag};
 
 use super::super::kyaml;
 use super::super::source::{self, CANNOT_START_TOKEN};
+
+const FLOW_QUESTION_MARK: &str = "did not find expected ',' or ']' (a `?` in a plain scalar in a flow collection)";
 use super::{Anchor, Builder, Dialect, Frame, PendingKey};
 use crate::yaml::resolve::{Kind, ScalarTag, resolve_key, resolve_kind, resolve_scalar};
 use crate::yaml::value::Value;
@@ -31,6 +33,13 @@ impl Builder<'_, '_> {
         self.check_source(&text, style, anchor != 0 || tag.is_some(), span)?;
         let tag = tag.map_or(ScalarTag::None, |t| ScalarTag::from_parts(&t.handle, &t.suffix));
         let wants_key = self.wants_key();
+        let text = if wants_key && plain && self.colon_ends_flow_key(span) {
+            // go-yaml ends a plain scalar at `:` only before a blank: `{a:}` has the key
+            // "a:" (saphyr reads "a" and a value indicator); the value is empty either way.
+            Cow::Owned(format!("{text}:"))
+        } else {
+            text
+        };
         let text = if self.kyaml {
             self.round_trip(text, style, wants_key)?
         } else {
@@ -100,11 +109,16 @@ impl Builder<'_, '_> {
             ScalarStyle::DoubleQuoted if text.contains('/') => source::ensure_escapes(src, start()),
             ScalarStyle::Literal | ScalarStyle::Folded => {
                 let parent = self.layout().map_or(-1, |l| l.indent);
-                source::ensure_block_indentation(src, start(), parent)
+                source::ensure_block_indentation(src, start(), properties, parent)
             }
             // In block context `|` and `>` start block scalars; saphyr takes them as plain
             // text in flow context, where go-yaml refuses them.
             ScalarStyle::Plain if text.starts_with(['|', '>']) => Err(CANNOT_START_TOKEN.to_string()),
+            // go-yaml ends a plain scalar at any `?` in flow context (and then fails), where
+            // saphyr reads on: `[http://x/?q=1]`.
+            ScalarStyle::Plain if text.contains('?') && self.layout().is_some_and(|l| l.flow) => {
+                Err(FLOW_QUESTION_MARK.to_string())
+            }
             _ => Ok(()),
         }
     }
@@ -137,6 +151,17 @@ impl Builder<'_, '_> {
             return Ok(Value::String(text.into_owned()));
         }
         resolve_scalar(text, plain, tag, self.dialect)
+    }
+
+    /// Whether the plain key at `span`, in a flow mapping, is followed right away by `:`
+    /// and `,` or `}`.
+    fn colon_ends_flow_key(&self, span: Span) -> bool {
+        if !self.layout().is_some_and(|l| l.flow) {
+            return false;
+        }
+        let at = self.source.byte(span.end.index());
+        let after = self.source.text().as_bytes().get(at..at + 2);
+        matches!(after, Some([b':', b',' | b'}']))
     }
 
     /// Whether the innermost mapping already has a key written `<<`.
@@ -192,8 +217,14 @@ mod tests {
         assert_eq!(k("a: |\n  x\n  \ty\n").get("a"), Some(&s("x\n\ty\n")));
         // An indentation indicator counts from the enclosing collection: a list under a key
         // sits at the key's column.
-        assert_eq!(k("a:\n  b:\n  - |3\n\n     \tx\n").get("a"), Some(&map(&[("b", Value::Seq(vec![s("\n\tx\n")]))])));
-        assert_eq!(k("a:\n  - |3\n\n       \tx\n").get("a"), Some(&Value::Seq(vec![s("\n  \tx\n")])));
+        assert_eq!(
+            k("a:\n  b:\n  - |3\n\n     \tx\n").get("a"),
+            Some(&map(&[("b", Value::Seq(vec![s("\n\tx\n")]))]))
+        );
+        assert_eq!(
+            k("a:\n  - |3\n\n       \tx\n").get("a"),
+            Some(&Value::Seq(vec![s("\n  \tx\n")]))
+        );
         assert!(parse_stream("a:\n- |3\n\n  \tx\n", Dialect::Kustomize, "x").is_err());
     }
 
@@ -203,6 +234,26 @@ mod tests {
         assert_eq!(e.message, CANNOT_START_TOKEN);
         assert!(parse_stream("a: {b: >}\n", Dialect::Helm, "x").is_err());
         assert_eq!(k("a: [x|y]\n").get("a"), Some(&Value::Seq(vec![s("x|y")])));
+    }
+
+    #[test]
+    fn question_marks_end_flow_plain_scalars() {
+        for text in ["a: [http://x/p?q=1]\n", "a: {k: a?b}\n", "a: {b?: 1}\n"] {
+            assert_eq!(err(text, Dialect::Kustomize).message, FLOW_QUESTION_MARK, "{text:?}");
+            assert!(parse_stream(text, Dialect::Helm, "x").is_err(), "{text:?}");
+        }
+        assert_eq!(
+            k("a: http://x/p?q=1\nb: [\"?\", '?']\n").get("a"),
+            Some(&s("http://x/p?q=1"))
+        );
+    }
+
+    #[test]
+    fn colons_before_flow_indicators_stay_in_keys() {
+        // Checked with `kubectl kustomize`: `{XNqi:}` prints `'XNqi:': ""`.
+        assert_eq!(k("a: {x:}\n").get("a"), Some(&map(&[("x:", s(""))])));
+        assert_eq!(keys(k("a: {x:, y: 1, \"z\":}\n").get("a").unwrap()), ["x:", "y", "z"]);
+        assert_eq!(h("a: {x:}\n").get("a"), Some(&map(&[("x:", Value::Null)])));
     }
 
     #[test]
@@ -239,20 +290,42 @@ mod tests {
         assert_eq!(v.get("g"), Some(&Value::Seq(vec![s("x"), map(&[("h", s(""))])])));
         assert_eq!(v.get("i"), Some(&Value::Null));
         // Tagged nodes keep their tag through the round trip.
-        assert_eq!(k("a: [!!null '', !!timestamp 2001-12-14 21:59:43]\n").get("a").unwrap().as_seq().unwrap()[0], Value::Null);
+        assert_eq!(
+            k("a: [!!null '', !!timestamp 2001-12-14 21:59:43]\n")
+                .get("a")
+                .unwrap()
+                .as_seq()
+                .unwrap()[0],
+            Value::Null
+        );
         assert_eq!(h("a: {b: }\n").get("a"), Some(&map(&[("b", Value::Null)])));
     }
 
     #[test]
     fn non_string_keys_below_the_top_level_fail_in_kustomize() {
-        for text in ["a:\n  1: x\n", "a: {true: x}\n", "a:\n- b: 1\n  2024-01-01: x\n", "a: {!foo b: 1}\n", "a: {~: 1}\n"] {
+        for text in [
+            "a:\n  1: x\n",
+            "a: {true: x}\n",
+            "a:\n- b: 1\n  2024-01-01: x\n",
+            "a: {!foo b: 1}\n",
+            "a: {~: 1}\n",
+        ] {
             let e = err(text, Dialect::Kustomize);
-            assert!(e.message.ends_with("is not a string below the top level"), "{text:?}: {e}");
+            assert!(
+                e.message.ends_with("is not a string below the top level"),
+                "{text:?}: {e}"
+            );
             assert!(parse_stream(text, Dialect::Helm, "x").is_ok(), "{text:?}");
         }
         let e = err("a: 1\nb:\n  c: 1\n  0x1F: 2\n", Dialect::Kustomize);
-        assert_eq!((e.line, e.message.as_str()), (4, "mapping key \"0x1F\" is not a string below the top level"));
-        assert_eq!(keys(&k("1: a\n0x1F: b\nc: {\"1\": x, !!str 2: y, '3': z}\n")), ["1", "0x1F", "c"]);
+        assert_eq!(
+            (e.line, e.message.as_str()),
+            (4, "mapping key \"0x1F\" is not a string below the top level")
+        );
+        assert_eq!(
+            keys(&k("1: a\n0x1F: b\nc: {\"1\": x, !!str 2: y, '3': z}\n")),
+            ["1", "0x1F", "c"]
+        );
         assert!(parse_stream("c: {!!binary YQ==: w}\n", Dialect::Kustomize, "x").is_err());
         // The top level of an item kyaml unwraps from a lone `kind: List` is free.
         let list = "kind: List\nitems:\n- 1: x\n  b: {c: 1}\n";
