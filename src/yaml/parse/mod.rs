@@ -5,8 +5,9 @@
 //! an alias bomb fails at once), applies `<<` merges and refuses duplicate keys; `split.rs`
 //! splits big streams at document markers to parse the pieces on several threads.
 //! `source.rs` makes saphyr's YAML 1.2 scanner accept and refuse what go-yaml's scanner does,
-//! and `kyaml.rs` applies what kustomize's own YAML round trip does to resources. What a
-//! scalar means is decided in `resolve.rs`. Nothing here knows about Kubernetes.
+//! and `kyaml.rs` applies what kustomize's own YAML reading and round trip do to resources.
+//! What a scalar means is decided in `resolve.rs`. Nothing here knows about Kubernetes
+//! beyond the two fields kyaml's reader looks at (`kind` ending in `List`, `items`).
 
 mod builder;
 mod kyaml;
@@ -67,14 +68,20 @@ pub struct ParseError {
 
 /// Parses a multi-document stream with the default [`Limits`].
 ///
-/// Every document becomes one [`ParsedDoc`]; an empty document (only comments, or `---`
-/// followed by nothing) gives [`Value::Null`], and a stream with no document at all gives an
-/// empty list. Scalars are resolved as the dialect's Go reader resolves them (see
-/// `resolve.rs`); anchors and aliases are expanded and `<<` merge keys applied.
+/// Every document becomes one [`ParsedDoc`]; an empty document (`---` followed by nothing)
+/// gives [`Value::Null`], and a stream with no document at all gives an empty list. Scalars
+/// are resolved as the dialect's Go reader resolves them (see `resolve.rs`); anchors and
+/// aliases are expanded and `<<` merge keys applied.
+///
+/// The Kustomize dialect reads a stream as kustomize does: cut at every line starting with
+/// `---`, the first document of each piece (a piece with none gives nothing), with what
+/// kustomize's own write-and-read does to scalars applied (see `kyaml.rs`).
 ///
 /// # Errors
-/// Invalid YAML, duplicate keys, non-scalar keys, bad merges, tags that do not fit their
-/// scalar, and exceeded limits, with the 1-based line where the problem was found.
+/// Invalid YAML (as go-yaml sees it), duplicate keys, non-scalar keys, bad merges, tags
+/// that do not fit their scalar, exceeded limits, and in the Kustomize dialect what kustomize
+/// cannot print (a non-string key below the top level, a block starting with a tab), with
+/// the 1-based line where the problem was found.
 pub fn parse_stream(text: &str, dialect: Dialect, source_name: &str) -> Result<Vec<ParsedDoc>, ParseError> {
     parse_stream_with_limits(text, dialect, source_name, &Limits::default())
 }

@@ -8,11 +8,11 @@ use saphyr_parser::{ScalarStyle, Span, Tag};
 
 use super::super::kyaml;
 use super::super::source::{self, CANNOT_START_TOKEN};
-
-const FLOW_QUESTION_MARK: &str = "did not find expected ',' or ']' (a `?` in a plain scalar in a flow collection)";
 use super::{Anchor, Builder, Dialect, Frame, PendingKey};
 use crate::yaml::resolve::{Kind, ScalarTag, resolve_key, resolve_kind, resolve_scalar};
 use crate::yaml::value::Value;
+
+const FLOW_QUESTION_MARK: &str = "did not find expected ',' or ']' (a `?` in a plain scalar in a flow collection)";
 
 impl Builder<'_, '_> {
     pub(super) fn on_scalar(
@@ -59,43 +59,51 @@ impl Builder<'_, '_> {
             );
         }
         if wants_key {
-            let merge = match tag {
-                ScalarTag::None | ScalarTag::NonSpecific => plain && &*text == "<<",
-                ScalarTag::Merge => true,
-                _ => false,
-            };
-            if merge {
-                self.start_merge()?;
-            } else if self.dialect == Dialect::Kustomize && &*text == "<<" && !self.merge_text_seen() {
-                // kyaml removes the first key written `<<` of a mapping, merge key or not: a
-                // quoted `"<<"` that comes first is dropped with its value.
-                self.discard_next_value(true);
-            } else {
-                let string = key_is_string(&text, plain, tag);
-                if self.dialect == Dialect::Kustomize && self.stack.len() == 1 && !string {
-                    // kustomize reads the top level into string keys: null keys do not survive.
-                    match tag {
-                        ScalarTag::Null => {
-                            self.discard_next_value(false);
-                            return Ok(());
-                        }
-                        _ if resolve_scalar(Cow::Borrowed(&text), plain, tag, self.dialect)? == Value::Null => {
-                            return Err(format!("mapping key {text:?} is null"));
-                        }
-                        _ => {}
-                    }
-                }
-                let key = resolve_key(text, plain, tag, self.dialect)?;
-                if !string {
-                    self.note_nonstring_key(&key, line);
-                }
-                self.insert_key(key)?;
-            }
+            self.key(text, plain, tag, line)
         } else {
             let value = self.value(text, plain, tag)?;
-            self.attach(value)?;
+            self.attach(value)
         }
-        Ok(())
+    }
+
+    /// A scalar read as a mapping key.
+    ///
+    /// Key rules beyond the dialect's resolution (`resolve_key`):
+    /// - a plain `<<` (or a `!!merge` key) merges its value;
+    /// - Kustomize: kyaml removes the first key written `<<` of a mapping, merge key or not,
+    ///   so a quoted `"<<"` that comes first is dropped with its value;
+    /// - Kustomize: at the top level kustomize reads keys into strings, where a null key
+    ///   fails (plain) or vanishes (`!!null`); below it, a key go-yaml v3 does not tag
+    ///   `!!str` fails the document (see `Builder::ensure_string_keys`).
+    fn key(&mut self, text: Cow<'_, str>, plain: bool, tag: ScalarTag, line: usize) -> Result<(), String> {
+        let merge = match tag {
+            ScalarTag::None | ScalarTag::NonSpecific => plain && &*text == "<<",
+            ScalarTag::Merge => true,
+            _ => false,
+        };
+        if merge {
+            return self.start_merge();
+        }
+        let kustomize = self.dialect == Dialect::Kustomize;
+        if kustomize && &*text == "<<" && !self.merge_text_seen() {
+            self.discard_next_value(true);
+            return Ok(());
+        }
+        let string = key_is_string(&text, plain, tag);
+        if kustomize && self.stack.len() == 1 && !string {
+            if tag == ScalarTag::Null {
+                self.discard_next_value(false);
+                return Ok(());
+            }
+            if resolve_scalar(Cow::Borrowed(&text), plain, tag, self.dialect)? == Value::Null {
+                return Err(format!("mapping key {text:?} is null"));
+            }
+        }
+        let key = resolve_key(text, plain, tag, self.dialect)?;
+        if !string {
+            self.note_nonstring_key(&key, line);
+        }
+        self.insert_key(key)
     }
 
     /// What go-yaml's scanner refuses that saphyr's accepts (see `source.rs`).
