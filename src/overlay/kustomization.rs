@@ -130,6 +130,17 @@ pub enum SortOrder {
     Legacy { first: Vec<String>, last: Vec<String> },
 }
 
+impl SortOrder {
+    /// kustomize's default: legacy order with its built-in kind lists.
+    pub fn default_legacy() -> Self {
+        let owned = |v: &[&str]| v.iter().map(|s| s.to_string()).collect();
+        SortOrder::Legacy {
+            first: owned(crate::resource::LEGACY_ORDER_FIRST),
+            last: owned(crate::resource::LEGACY_ORDER_LAST),
+        }
+    }
+}
+
 /// A parsed kustomization file.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Kustomization {
@@ -418,16 +429,7 @@ impl Reader<'_> {
                 Ok(SortOrder::Fifo)
             }
             "legacy" => match m.get("legacySortOptions") {
-                None | Some(Value::Null) => Ok(SortOrder::Legacy {
-                    first: crate::resource::LEGACY_ORDER_FIRST
-                        .iter()
-                        .map(|s| s.to_string())
-                        .collect(),
-                    last: crate::resource::LEGACY_ORDER_LAST
-                        .iter()
-                        .map(|s| s.to_string())
-                        .collect(),
-                }),
+                None | Some(Value::Null) => Ok(SortOrder::default_legacy()),
                 Some(l) => {
                     let lm = self.entry_map(l, "sortOptions.legacySortOptions", &["orderFirst", "orderLast"])?;
                     Ok(SortOrder::Legacy {

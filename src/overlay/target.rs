@@ -39,16 +39,7 @@ pub fn build(dir: &Path, opts: &BuildOptions) -> Result<Vec<Document>, Error> {
     generator::add_hash_suffixes(&mut rm)?;
     transform::name_reference::fix(&mut rm, &state.crds)?;
     drop_local_config(&mut rm);
-    let order = top.sort_options.clone().unwrap_or_else(|| SortOrder::Legacy {
-        first: crate::resource::LEGACY_ORDER_FIRST
-            .iter()
-            .map(|s| s.to_string())
-            .collect(),
-        last: crate::resource::LEGACY_ORDER_LAST
-            .iter()
-            .map(|s| s.to_string())
-            .collect(),
-    });
+    let order = top.sort_options.clone().unwrap_or_else(SortOrder::default_legacy);
     let mut resources = rm.into_resources();
     if let SortOrder::Legacy { first, last } = &order {
         legacy_sort(&mut resources, first, last);
