@@ -138,12 +138,13 @@ pub(super) fn ensure_escapes(text: &str, start: usize) -> Result<(), String> {
     Ok(())
 }
 
-/// Checks the anchor, alias and tag written at byte `start` as go-yaml scans them. In a
-/// flow collection, go-yaml's tag takes in a `[` or `]` after it, where saphyr's stops (and
-/// a `,`: then go-yaml tags the next node instead, which is not reproduced).
-pub(super) fn ensure_properties(text: &str, start: usize, in_flow: bool) -> Result<(), String> {
+/// Checks the anchor, alias and tag written at byte `start` as go-yaml scans them, and
+/// returns whether go-yaml's tag took in a `,` after it (in a flow collection, where
+/// saphyr's tag stops there: go-yaml then tags the next node). A `[` or `]` taken in fails.
+pub(super) fn ensure_properties(text: &str, start: usize, in_flow: bool) -> Result<bool, String> {
     let bytes = text.as_bytes();
     let mut i = start;
+    let mut takes_comma = false;
     for _ in 0..2 {
         match bytes.get(i) {
             Some(b'&' | b'*') => {
@@ -181,18 +182,19 @@ pub(super) fn ensure_properties(text: &str, start: usize, in_flow: bool) -> Resu
                     if in_flow && bytes[tag_start..i].iter().any(|b| matches!(b, b'[' | b']')) {
                         return Err("did not find expected ',' or '}'".to_string());
                     }
+                    takes_comma |= in_flow && bytes[tag_start..i].contains(&b',');
                 }
                 if !matches!(bytes.get(i), None | Some(b' ' | b'\t' | b'\r' | b'\n')) {
                     return Err("did not find expected whitespace or line break".to_string());
                 }
             }
-            _ => return Ok(()),
+            _ => return Ok(takes_comma),
         }
         while matches!(bytes.get(i), Some(b' ' | b'\t')) {
             i += 1;
         }
     }
-    Ok(())
+    Ok(takes_comma)
 }
 
 /// The characters go-yaml takes into a tag (its URI characters and `!`).
@@ -390,7 +392,8 @@ mod tests {
         assert!(ensure_properties("!<tag:x> y", 0, false).is_ok());
         assert!(ensure_properties("!!str\n", 0, false).is_ok());
         assert!(ensure_properties("!!str, x", 0, false).is_ok());
-        assert!(ensure_properties("!!str, x", 0, true).is_ok());
+        assert_eq!(ensure_properties("!!str, x", 0, true), Ok(true));
+        assert_eq!(ensure_properties("!!str, x", 0, false), Ok(false));
         assert!(ensure_properties("!t]", 0, true).is_err());
     }
 

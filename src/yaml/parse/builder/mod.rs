@@ -117,6 +117,9 @@ pub(super) struct Builder<'l, 't> {
     nonstring_key: Option<NonStringKey>,
     /// The line an error is about, when not the current event's.
     pub(super) error_line: Option<usize>,
+    /// The depth of the flow list whose last item is an empty node whose tag took in the
+    /// `,` after it: go-yaml gives that tag to the next item instead.
+    tag_took_comma: Option<usize>,
     limits: &'l Limits,
     source: Source<'t>,
     pub(super) docs: Vec<ParsedDoc>,
@@ -147,6 +150,7 @@ impl<'l, 't> Builder<'l, 't> {
             unwrap_lists,
             nonstring_key: None,
             error_line: None,
+            tag_took_comma: None,
             limits,
             source: Source::new(text),
             docs: Vec::new(),
@@ -188,6 +192,7 @@ impl<'l, 't> Builder<'l, 't> {
                 self.doc_line.get_or_insert(line);
                 let in_flow = self.layout().is_some_and(|l| l.flow);
                 ensure_properties(self.source.text(), self.source.byte(span.start.index()), in_flow)?;
+                self.take_tagged_item();
                 let Some(anchor) = self.anchors.get(&id) else {
                     return Err("alias refers to an unknown or unfinished anchor".to_string());
                 };
@@ -213,6 +218,7 @@ impl<'l, 't> Builder<'l, 't> {
                     let in_flow = self.layout().is_some_and(|l| l.flow);
                     ensure_properties(self.source.text(), self.source.byte(span.start.index()), in_flow)?;
                 }
+                self.take_tagged_item();
                 let is_map = matches!(event, Event::MappingStart(..));
                 let open = self.open(anchor, span, is_map)?;
                 let frame = if is_map {
@@ -234,6 +240,10 @@ impl<'l, 't> Builder<'l, 't> {
                 self.stack.push(frame);
             }
             Event::SequenceEnd | Event::MappingEnd => {
+                if self.tag_took_comma == Some(self.stack.len()) {
+                    // Nothing followed: the empty tagged item stays.
+                    self.tag_took_comma = None;
+                }
                 let (value, open) = match self.stack.pop() {
                     Some(Frame::Seq(f)) => (Value::Seq(self.items.drain(f.start..).collect()), f.open),
                     Some(Frame::Map(f)) => (Value::Map(self.finish_map(f.start, f.deferred_merges)), f.open),
@@ -287,6 +297,17 @@ impl<'l, 't> Builder<'l, 't> {
             key: key.to_string(),
             item_top,
         });
+    }
+
+    /// Drops the empty item whose tag go-yaml moved onto the node now starting (the next
+    /// item of the same flow list); returns whether it did.
+    fn take_tagged_item(&mut self) -> bool {
+        if self.tag_took_comma != Some(self.stack.len()) {
+            return false;
+        }
+        self.tag_took_comma = None;
+        self.items.pop();
+        true
     }
 
     /// Whether the next node is a key of the innermost mapping.

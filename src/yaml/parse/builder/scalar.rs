@@ -30,8 +30,19 @@ impl Builder<'_, '_> {
             self.doc_line.get_or_insert(line);
         }
         self.nodes += 1;
-        self.check_source(&text, style, anchor != 0 || tag.is_some(), span)?;
-        let tag = tag.map_or(ScalarTag::None, |t| ScalarTag::from_parts(&t.handle, &t.suffix));
+        let tag_took_comma = self.check_source(&text, style, anchor != 0 || tag.is_some(), span)?;
+        let mut tag = tag.map_or(ScalarTag::None, |t| ScalarTag::from_parts(&t.handle, &t.suffix));
+        if self.take_tagged_item() {
+            // The tag go-yaml read, `!!str,`, is no core tag: the text stays a string.
+            tag = ScalarTag::Other;
+        }
+        if tag_took_comma {
+            match self.stack.last() {
+                Some(Frame::Seq(_)) if text.is_empty() && plain => self.tag_took_comma = Some(self.stack.len()),
+                // go-yaml tags the next key or value and then finds no `,` or `}`.
+                _ => return Err("did not find expected ',' or '}'".to_string()),
+            }
+        }
         let wants_key = self.wants_key();
         let text = if wants_key && plain && self.colon_ends_flow_key(span) {
             // go-yaml ends a plain scalar at `:` only before a blank: `{a:}` has the key
@@ -106,13 +117,13 @@ impl Builder<'_, '_> {
         self.insert_key(key)
     }
 
-    /// What go-yaml's scanner refuses that saphyr's accepts (see `source.rs`).
-    fn check_source(&self, text: &str, style: ScalarStyle, properties: bool, span: Span) -> Result<(), String> {
+    /// What go-yaml's scanner refuses that saphyr's accepts (see `source.rs`); returns
+    /// whether go-yaml's tag took in the `,` after it.
+    fn check_source(&self, text: &str, style: ScalarStyle, properties: bool, span: Span) -> Result<bool, String> {
         let src = self.source.text();
         let start = || self.source.byte(span.start.index());
-        if properties {
-            source::ensure_properties(src, start(), self.layout().is_some_and(|l| l.flow))?;
-        }
+        let tag_took_comma =
+            properties && source::ensure_properties(src, start(), self.layout().is_some_and(|l| l.flow))?;
         match style {
             ScalarStyle::DoubleQuoted if text.contains('/') => source::ensure_escapes(src, start()),
             ScalarStyle::Literal | ScalarStyle::Folded => {
@@ -128,7 +139,8 @@ impl Builder<'_, '_> {
                 Err(FLOW_QUESTION_MARK.to_string())
             }
             _ => Ok(()),
-        }
+        }?;
+        Ok(tag_took_comma)
     }
 
     /// The text kustomize prints after its own write-and-read of a block scalar.
@@ -262,6 +274,26 @@ mod tests {
         assert_eq!(k("a: {x:}\n").get("a"), Some(&map(&[("x:", s(""))])));
         assert_eq!(keys(k("a: {x:, y: 1, \"z\":}\n").get("a").unwrap()), ["x:", "y", "z"]);
         assert_eq!(h("a: {x:}\n").get("a"), Some(&map(&[("x:", Value::Null)])));
+    }
+
+    #[test]
+    fn a_tag_before_a_comma_moves_to_the_next_item() {
+        // Checked with `kubectl kustomize`: `[!!str,\n "08"]` prints one item, "08".
+        assert_eq!(
+            k("a: [!!str, 08, 1]\n").get("a"),
+            Some(&Value::Seq(vec![s("08"), Value::Int(1)]))
+        );
+        assert_eq!(
+            k("a: [x, !!str, [1]]\n").get("a"),
+            Some(&Value::Seq(vec![s("x"), Value::Seq(vec![Value::Int(1)])]))
+        );
+        // go-yaml's tag takes the `]` too, and the list never ends.
+        assert!(parse_stream("a: [!!str,]\n", Dialect::Kustomize, "x").is_err());
+        assert!(parse_stream("a: {b: !!str, c: 1}\n", Dialect::Kustomize, "x").is_err());
+        assert_eq!(
+            k("a: [!!str , 1]\n").get("a"),
+            Some(&Value::Seq(vec![s(""), Value::Int(1)]))
+        );
     }
 
     #[test]
