@@ -44,6 +44,9 @@ impl Builder<'_, '_> {
             }
         }
         let wants_key = self.wants_key();
+        if plain && text.len() > 1 && text.starts_with('?') && self.layout().is_some_and(|l| l.flow) {
+            return self.flow_question_key(&text[1..], wants_key);
+        }
         let text = if wants_key && plain && self.colon_ends_flow_key(span) {
             // go-yaml ends a plain scalar at `:` only before a blank: `{a:}` has the key
             // "a:" (saphyr reads "a" and a value indicator); the value is empty either way.
@@ -134,8 +137,11 @@ impl Builder<'_, '_> {
             // text in flow context, where go-yaml refuses them.
             ScalarStyle::Plain if text.starts_with(['|', '>']) => Err(CANNOT_START_TOKEN.to_string()),
             // go-yaml ends a plain scalar at any `?` in flow context (and then fails), where
-            // saphyr reads on: `[http://x/?q=1]`.
-            ScalarStyle::Plain if text.contains('?') && self.layout().is_some_and(|l| l.flow) => {
+            // saphyr reads on: `[http://x/?q=1]`. A leading `?` is a key indicator to go-yaml
+            // (see `Builder::flow_question_key`).
+            ScalarStyle::Plain
+                if text.strip_prefix('?').unwrap_or(text).contains('?') && self.layout().is_some_and(|l| l.flow) =>
+            {
                 Err(FLOW_QUESTION_MARK.to_string())
             }
             _ => Ok(()),
@@ -171,6 +177,27 @@ impl Builder<'_, '_> {
             return Ok(Value::String(text.into_owned()));
         }
         resolve_scalar(text, plain, tag, self.dialect)
+    }
+
+    /// A plain scalar `?rest` in a flow collection, which go-yaml reads as a key indicator
+    /// and the key `rest`: a key in a flow mapping, a one-entry mapping `{rest: }` in a flow
+    /// list; anywhere else go-yaml fails.
+    fn flow_question_key(&mut self, rest: &str, wants_key: bool) -> Result<(), String> {
+        if wants_key {
+            let key = resolve_key(Cow::Borrowed(rest), true, ScalarTag::None, self.dialect)?;
+            return self.insert_key(key);
+        }
+        if !matches!(self.stack.last(), Some(Frame::Seq(_))) {
+            return Err(FLOW_QUESTION_MARK.to_string());
+        }
+        let key = resolve_key(Cow::Borrowed(rest), true, ScalarTag::None, self.dialect)?;
+        // The empty value as the pair's own flow collection reads it.
+        let value = if self.kyaml {
+            Value::String(String::new())
+        } else {
+            Value::Null
+        };
+        self.attach(Value::Map(std::iter::once((key, value)).collect()))
     }
 
     /// Whether the plain key at `span`, in a flow mapping, is followed right away by `:`
@@ -258,7 +285,7 @@ mod tests {
 
     #[test]
     fn question_marks_end_flow_plain_scalars() {
-        for text in ["a: [http://x/p?q=1]\n", "a: {k: a?b}\n", "a: {b?: 1}\n"] {
+        for text in ["a: [http://x/p?q=1]\n", "a: {k: a?b}\n", "a: {b?: 1}\n", "a: {k: ?b}\n"] {
             assert_eq!(err(text, Dialect::Kustomize).message, FLOW_QUESTION_MARK, "{text:?}");
             assert!(parse_stream(text, Dialect::Helm, "x").is_err(), "{text:?}");
         }
@@ -266,6 +293,15 @@ mod tests {
             k("a: http://x/p?q=1\nb: [\"?\", '?']\n").get("a"),
             Some(&s("http://x/p?q=1"))
         );
+        // A leading `?` is a key indicator: checked with `kubectl kustomize`, `[[?x y]]`
+        // prints `- - x y: ""`.
+        let pair = |v: Value| map(&[("x y", v)]);
+        assert_eq!(
+            k("a: [[?x y]]\n").get("a"),
+            Some(&Value::Seq(vec![Value::Seq(vec![pair(s(""))])]))
+        );
+        assert_eq!(h("a: [?x y]\n").get("a"), Some(&Value::Seq(vec![pair(Value::Null)])));
+        assert_eq!(k("a: {?x y: 1}\n").get("a"), Some(&pair(Value::Int(1))));
     }
 
     #[test]
