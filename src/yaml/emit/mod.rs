@@ -15,6 +15,8 @@
 //! written in `writers.rs`.
 
 mod analysis;
+#[cfg(test)]
+mod testutil;
 mod writers;
 
 use super::keyorder::key_cmp;
@@ -265,13 +267,7 @@ mod tests {
     use super::*;
     use crate::yaml::Map;
 
-    fn m(pairs: &[(&str, Value)]) -> Value {
-        Value::Map(pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect::<Map>())
-    }
-
-    fn s(x: &str) -> Value {
-        Value::String(x.into())
-    }
+    use crate::yaml::emit::testutil::{m, s};
 
     #[test]
     fn block_layout() {

@@ -185,17 +185,10 @@ impl Emitter {
 
 #[cfg(test)]
 mod tests {
-    use crate::yaml::Map;
+
     use crate::yaml::emit::to_string;
-    use crate::yaml::value::Value;
 
-    fn m(pairs: &[(&str, Value)]) -> Value {
-        Value::Map(pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect::<Map>())
-    }
-
-    fn s(x: &str) -> Value {
-        Value::String(x.into())
-    }
+    use crate::yaml::emit::testutil::{m, s};
 
     #[test]
     fn literal_blocks() {
