@@ -8,6 +8,7 @@ mod keyorder;
 mod number;
 mod parse;
 mod resolve;
+mod serde_impl;
 mod timestamp;
 mod value;
 
