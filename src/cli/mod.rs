@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod build;
+mod overlay;
 
 /// rudder: Kubernetes overlays built as kustomize builds them (charts, repositories, apply and releases to come).
 #[derive(Debug, Parser)]
@@ -21,6 +22,8 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     Build(build::Args),
+    /// Create or edit the kustomization.yaml in the current directory (as kustomize create/edit).
+    Overlay(overlay::Args),
 }
 
 /// Parses arguments, runs the command and maps the outcome to an exit code:
@@ -29,6 +32,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Build(args) => build::run(args),
+        Command::Overlay(args) => overlay::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -5,6 +5,7 @@
 //! `chart` (helm charts arrive through a renderer trait that `pipeline` supplies).
 
 pub(crate) mod config;
+pub mod edit;
 mod error;
 mod fieldspec;
 mod generator;

@@ -203,7 +203,7 @@ pub(crate) fn rewrite(image: &str, img: &Image) -> Option<String> {
 
 /// The new reference for an image the entry matches.
 fn rewrite_matched(image: &str, img: &Image) -> String {
-    let (name, tag, digest) = split(image);
+    let (name, tag, digest) = split_image(image);
     let mut name = name.to_string();
     let (mut tag, mut digest) = (tag.to_string(), digest.to_string());
     if !img.new_name.is_empty() {
@@ -232,7 +232,7 @@ fn rewrite_matched(image: &str, img: &Image) -> String {
 
 /// Splits `[host[:port]/]path[:tag][@digest]` into name, tag and digest (without their
 /// separators). Only the part after the first `/` is searched for `:` and `@`.
-fn split(image: &str) -> (&str, &str, &str) {
+pub(crate) fn split_image(image: &str) -> (&str, &str, &str) {
     let offset = match image.find('/') {
         Some(i) if i > 0 => i,
         _ => 0,
@@ -277,17 +277,17 @@ mod tests {
 
     #[test]
     fn splits_references() {
-        assert_eq!(split("nginx"), ("nginx", "", ""));
-        assert_eq!(split("nginx:1.0"), ("nginx", "1.0", ""));
-        assert_eq!(split("nginx@sha256:abc"), ("nginx", "", "sha256:abc"));
-        assert_eq!(split("nginx:1.0@sha256:abc"), ("nginx", "1.0", "sha256:abc"));
-        assert_eq!(split("localhost:5000/app"), ("localhost:5000/app", "", ""));
-        assert_eq!(split("localhost:5000/app:1.0"), ("localhost:5000/app", "1.0", ""));
+        assert_eq!(split_image("nginx"), ("nginx", "", ""));
+        assert_eq!(split_image("nginx:1.0"), ("nginx", "1.0", ""));
+        assert_eq!(split_image("nginx@sha256:abc"), ("nginx", "", "sha256:abc"));
+        assert_eq!(split_image("nginx:1.0@sha256:abc"), ("nginx", "1.0", "sha256:abc"));
+        assert_eq!(split_image("localhost:5000/app"), ("localhost:5000/app", "", ""));
+        assert_eq!(split_image("localhost:5000/app:1.0"), ("localhost:5000/app", "1.0", ""));
         assert_eq!(
-            split("localhost:5000/app@sha256:x"),
+            split_image("localhost:5000/app@sha256:x"),
             ("localhost:5000/app", "", "sha256:x")
         );
-        assert_eq!(split("localhost:5000"), ("localhost", "5000", ""));
+        assert_eq!(split_image("localhost:5000"), ("localhost", "5000", ""));
     }
 
     #[test]
