@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod build;
+mod lint;
 
 /// rudder: Kubernetes overlays built as kustomize builds them (charts, repositories, apply and releases to come).
 #[derive(Debug, Parser)]
@@ -21,6 +22,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     Build(build::Args),
+    Lint(lint::Args),
 }
 
 /// Parses arguments, runs the command and maps the outcome to an exit code:
@@ -28,10 +30,11 @@ enum Command {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Build(args) => build::run(args),
+        Command::Build(args) => build::run(args).map(|()| ExitCode::SUCCESS),
+        Command::Lint(args) => lint::run(args),
     };
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(e) => {
             if is_broken_pipe(&e) {
                 return ExitCode::SUCCESS;

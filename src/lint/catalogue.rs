@@ -169,6 +169,9 @@ mod tests {
         ids.sort_unstable();
         ids.dedup();
         assert_eq!(ids.len(), RULES.len());
-        assert!(ids.iter().all(|id| id.chars().all(|c| c.is_ascii_lowercase() || c == '-')));
+        assert!(
+            ids.iter()
+                .all(|id| id.chars().all(|c| c.is_ascii_lowercase() || c == '-'))
+        );
     }
 }

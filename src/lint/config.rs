@@ -109,14 +109,22 @@ pub fn load_config(path: &Path) -> Result<FileConfig, ConfigError> {
     };
     let base = path.parent().unwrap_or(Path::new("."));
     for (key, v) in &map {
-        let want_bool = |v: &Value| v.as_bool().ok_or_else(|| field(key, format!("expected a boolean, found {}", v.type_name())));
+        let want_bool = |v: &Value| {
+            v.as_bool()
+                .ok_or_else(|| field(key, format!("expected a boolean, found {}", v.type_name())))
+        };
         match key.as_str() {
             "disable" | "crds" => {
-                let items = v.as_seq().ok_or_else(|| field(key, format!("expected a list, found {}", v.type_name())))?;
+                let items = v
+                    .as_seq()
+                    .ok_or_else(|| field(key, format!("expected a list, found {}", v.type_name())))?;
                 for (i, item) in items.iter().enumerate() {
-                    let s = item
-                        .as_str()
-                        .ok_or_else(|| field(&format!("{key}[{i}]"), format!("expected a string, found {}", item.type_name())))?;
+                    let s = item.as_str().ok_or_else(|| {
+                        field(
+                            &format!("{key}[{i}]"),
+                            format!("expected a string, found {}", item.type_name()),
+                        )
+                    })?;
                     if key == "disable" {
                         ensure_rule(s).map_err(|m| field(&format!("{key}[{i}]"), m))?;
                         cfg.disable.push(s.to_string());
@@ -127,13 +135,18 @@ pub fn load_config(path: &Path) -> Result<FileConfig, ConfigError> {
             }
             "kubeVersion" => {
                 // An unquoted 1.30 reads as the number 1.3.
-                let s = v
-                    .as_str()
-                    .ok_or_else(|| field(key, format!("expected a string such as \"1.30\" (quoted), found {}", v.type_name())))?;
+                let s = v.as_str().ok_or_else(|| {
+                    field(
+                        key,
+                        format!("expected a string such as \"1.30\" (quoted), found {}", v.type_name()),
+                    )
+                })?;
                 cfg.kube_version = Some(s.parse().map_err(|m| field(key, m))?);
             }
             "failOn" => {
-                let s = v.as_str().ok_or_else(|| field(key, format!("expected a string, found {}", v.type_name())))?;
+                let s = v
+                    .as_str()
+                    .ok_or_else(|| field(key, format!("expected a string, found {}", v.type_name())))?;
                 cfg.fail_on = Some(s.parse().map_err(|m| field(key, m))?);
             }
             "requireNamespace" => cfg.require_namespace = Some(want_bool(v)?),
@@ -169,7 +182,11 @@ mod tests {
         std::fs::create_dir_all(&sub).unwrap();
         assert_eq!(find_config(&sub), None);
         let cfg = t.path().join(CONFIG_FILE);
-        std::fs::write(&cfg, "disable: [probes]\nkubeVersion: \"1.24\"\nfailOn: warning\ncrds: [x.yaml]\n").unwrap();
+        std::fs::write(
+            &cfg,
+            "disable: [probes]\nkubeVersion: \"1.24\"\nfailOn: warning\ncrds: [x.yaml]\n",
+        )
+        .unwrap();
         assert_eq!(find_config(&sub), Some(cfg.clone()));
         let c = load_config(&cfg).unwrap();
         assert_eq!(c.disable, ["probes"]);
@@ -178,7 +195,10 @@ mod tests {
         assert_eq!(c.crds, [t.path().join("x.yaml")]);
         for (text, want) in [
             ("disable: [nope]\n", "disable[0]: unknown rule 'nope'"),
-            ("kubeVersion: 1.30\n", "kubeVersion: expected a string such as \"1.30\" (quoted), found a number"),
+            (
+                "kubeVersion: 1.30\n",
+                "kubeVersion: expected a string such as \"1.30\" (quoted), found a number",
+            ),
             ("colour: red\n", "colour: unknown setting"),
             ("disable: [parse-error]\n", "cannot be disabled"),
         ] {

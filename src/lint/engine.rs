@@ -118,8 +118,13 @@ pub fn lint(input: &Input, opts: &Options) -> Report {
         .filter(|f| !opts.disabled.contains(f.rule))
         .cloned()
         .collect();
+    let mut seen = HashSet::new();
     for h in hits {
         if opts.disabled.contains(h.rule) {
+            continue;
+        }
+        // A pod-level setting seen from each container is one finding.
+        if !seen.insert((h.rule, h.doc, h.field.clone(), h.message.clone())) {
             continue;
         }
         let d = &input.documents[h.doc];
@@ -202,7 +207,12 @@ fn check_api(i: usize, d: &Document, schemas: &Schemas, opts: &Options, hits: &m
             "unknown-kind",
             i,
             "kind",
-            format!("no schema for {} {} (Kubernetes {} or a CRD in the input)", gvk.api_version(), gvk.kind, schema::SCHEMA_VERSION),
+            format!(
+                "no schema for {} {} (Kubernetes {} or a CRD in the input)",
+                gvk.api_version(),
+                gvk.kind,
+                schema::SCHEMA_VERSION
+            ),
         )),
     }
 }

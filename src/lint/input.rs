@@ -90,10 +90,7 @@ fn walk(dir: &Path, out: &mut Vec<Target>) -> Result<(), InputError> {
     for p in entries {
         if p.is_dir() {
             walk(&p, out)?;
-        } else if p
-            .extension()
-            .is_some_and(|e| e == "yaml" || e == "yml" || e == "json")
-        {
+        } else if p.extension().is_some_and(|e| e == "yaml" || e == "yml" || e == "json") {
             out.push(Target::File(p));
         }
     }
@@ -141,7 +138,12 @@ impl Input {
     /// Adds a source given as bytes.
     pub fn add_bytes(&mut self, name: &str, bytes: Vec<u8>) {
         if bytes.len() > MAX_INPUT_BYTES {
-            self.problem("parse-error", name, 1, format!("input is over the limit of {MAX_INPUT_BYTES} bytes"));
+            self.problem(
+                "parse-error",
+                name,
+                1,
+                format!("input is over the limit of {MAX_INPUT_BYTES} bytes"),
+            );
             return;
         }
         match String::from_utf8(bytes) {
@@ -158,12 +160,15 @@ impl Input {
     }
 
     /// Adds a source given as text: parses it and keeps its well-formed objects.
+    ///
+    /// Plain manifests are read as `kubectl apply` and kubeconform read them: YAML 1.1 as
+    /// go-yaml v2 resolves scalars (`yes` is a boolean), which is the Helm dialect.
     pub fn add_text(&mut self, name: &str, text: String) {
         let limits = Limits {
             max_bytes: MAX_INPUT_BYTES,
             ..Limits::default()
         };
-        let docs = match yaml::parse_stream_with_limits(&text, Dialect::Kustomize, name, &limits) {
+        let docs = match yaml::parse_stream_with_limits(&text, Dialect::Helm, name, &limits) {
             Ok(docs) => docs,
             Err(_) => self.parse_pieces(name, &text, &limits),
         };
@@ -171,7 +176,7 @@ impl Input {
         for d in docs {
             self.add_value(name, d.value, d.line, &mut count);
         }
-        self.sources.push(name.to_string());
+        self.note_source(name);
         self.texts.insert(name.to_string(), SourceText::new(text));
     }
 
@@ -195,7 +200,7 @@ impl Input {
         }
         pieces.push((start, text.len(), start_line));
         for (a, b, first_line) in pieces {
-            match yaml::parse_stream_with_limits(&text[a..b], Dialect::Kustomize, name, limits) {
+            match yaml::parse_stream_with_limits(&text[a..b], Dialect::Helm, name, limits) {
                 Ok(ds) => docs.extend(ds.into_iter().map(|mut d| {
                     d.line += first_line - 1;
                     d
@@ -210,7 +215,12 @@ impl Input {
         *count += 1;
         if *count > MAX_DOCUMENTS {
             if *count == MAX_DOCUMENTS + 1 {
-                self.problem("parse-error", name, line, format!("more than {MAX_DOCUMENTS} documents"));
+                self.problem(
+                    "parse-error",
+                    name,
+                    line,
+                    format!("more than {MAX_DOCUMENTS} documents"),
+                );
             }
             return;
         }
@@ -230,16 +240,29 @@ impl Input {
             }
             other => {
                 let found = other.type_name();
-                self.problem("invalid-object", name, line, format!("document is {found}, not a mapping"));
+                self.problem(
+                    "invalid-object",
+                    name,
+                    line,
+                    format!("document is {found}, not a mapping"),
+                );
             }
         }
     }
 
-    /// Adds objects built elsewhere (an overlay's output), named by their source.
+    /// Adds objects built elsewhere (an overlay's output), named by their source. Source
+    /// files that can still be read are kept for field line numbers: a field a later stage
+    /// added is then placed at its nearest ancestor found in the file.
     pub fn add_documents(&mut self, docs: Vec<Document>) {
         for d in &docs {
-            if !self.sources.contains(&d.source) {
-                self.sources.push(d.source.clone());
+            if self.texts.contains_key(&d.source) {
+                continue;
+            }
+            self.note_source(&d.source);
+            let path = Path::new(&d.source);
+            let small = std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() <= MAX_INPUT_BYTES as u64);
+            if small && let Ok(text) = std::fs::read_to_string(path) {
+                self.texts.insert(d.source.clone(), SourceText::new(text));
             }
         }
         self.documents.extend(docs);
@@ -274,8 +297,12 @@ impl Input {
             field: String::new(),
             message,
         });
-        if !self.sources.iter().any(|s| s == file) {
-            self.sources.push(file.to_string());
+        self.note_source(file);
+    }
+
+    fn note_source(&mut self, name: &str) {
+        if !self.sources.iter().any(|s| s == name) {
+            self.sources.push(name.to_string());
         }
     }
 }
@@ -302,7 +329,11 @@ mod tests {
             "a.yaml",
             "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\njust a string\n---\nkey: [unclosed\n---\napiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: Secret, metadata: {name: s}}\n".into(),
         );
-        let kinds: Vec<_> = input.documents.iter().map(|d| (d.value.str_at(&["kind"]).unwrap().to_string(), d.line)).collect();
+        let kinds: Vec<_> = input
+            .documents
+            .iter()
+            .map(|d| (d.value.str_at(&["kind"]).unwrap().to_string(), d.line))
+            .collect();
         assert_eq!(kinds, [("ConfigMap".to_string(), 1), ("Secret".to_string(), 9)]);
         let mut f: Vec<_> = input.findings.iter().map(|f| (f.rule, f.line)).collect();
         f.sort_by_key(|f| f.1);
@@ -315,7 +346,9 @@ mod tests {
         let mut bomb = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
         for i in 1..10 {
             let p = i - 1;
-            bomb.push_str(&format!("a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"));
+            bomb.push_str(&format!(
+                "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
+            ));
         }
         let mut input = Input::new();
         input.add_text("bomb.yaml", bomb);

@@ -172,7 +172,10 @@ mod tests {
         assert_eq!(s.locate(2, "spec.template.spec.containers[1].image"), 14);
         assert_eq!(s.locate(2, "spec.template.spec.containers[0].image"), 11);
         assert_eq!(s.locate(2, "spec.template.spec.containers[1].name"), 12);
-        assert_eq!(s.locate(2, "spec.template.spec.containers[1].securityContext.privileged"), 16);
+        assert_eq!(
+            s.locate(2, "spec.template.spec.containers[1].securityContext.privileged"),
+            16
+        );
         assert_eq!(s.locate(2, "spec.template.spec.volumes[0].hostPath"), 19);
         // Missing fields give the nearest ancestor.
         assert_eq!(s.locate(2, "spec.template.spec.containers[0].resources"), 10);

@@ -12,9 +12,9 @@ pub fn render(report: &Report) -> String {
         .findings
         .iter()
         .map(|f| {
-            let object = f.object.as_ref().map(|o| {
-                json!({"apiVersion": o.api_version, "kind": o.kind, "name": o.name, "namespace": o.namespace})
-            });
+            let object = f.object.as_ref().map(
+                |o| json!({"apiVersion": o.api_version, "kind": o.kind, "name": o.name, "namespace": o.namespace}),
+            );
             json!({
                 "rule": f.rule,
                 "severity": f.severity.as_str(),

@@ -58,14 +58,23 @@ pub fn render(report: &Report) -> String {
         let cases = &mut suites[i].1;
         match cases.iter_mut().find(|c| c.name == name) {
             Some(c) => c.findings.push(f),
-            None => cases.push(Case { name, findings: vec![f] }),
+            None => cases.push(Case {
+                name,
+                findings: vec![f],
+            }),
         }
     }
     let failing = |c: &Case<'_>| c.findings.iter().any(|f| f.severity >= Severity::Warning);
     let tests: usize = suites.iter().map(|(_, c)| c.len()).sum();
-    let failures: usize = suites.iter().map(|(_, c)| c.iter().filter(|c| failing(c)).count()).sum();
+    let failures: usize = suites
+        .iter()
+        .map(|(_, c)| c.iter().filter(|c| failing(c)).count())
+        .sum();
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    let _ = writeln!(out, "<testsuites name=\"rudder lint\" tests=\"{tests}\" failures=\"{failures}\">");
+    let _ = writeln!(
+        out,
+        "<testsuites name=\"rudder lint\" tests=\"{tests}\" failures=\"{failures}\">"
+    );
     for (file, cases) in &suites {
         let f = cases.iter().filter(|c| failing(c)).count();
         let _ = writeln!(
@@ -75,7 +84,12 @@ pub fn render(report: &Report) -> String {
             cases.len()
         );
         for c in cases {
-            let _ = write!(out, "    <testcase classname=\"{}\" name=\"{}\"", esc(file), esc(&c.name));
+            let _ = write!(
+                out,
+                "    <testcase classname=\"{}\" name=\"{}\"",
+                esc(file),
+                esc(&c.name)
+            );
             if c.findings.is_empty() {
                 out.push_str("/>\n");
                 continue;

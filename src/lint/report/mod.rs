@@ -43,5 +43,9 @@ pub fn render(report: &Report, format: Format, version: &str) -> String {
 
 /// `3 errors`, `1 warning`.
 fn plural(n: usize, word: &str) -> String {
-    if n == 1 { format!("{n} {word}") } else { format!("{n} {word}s") }
+    if n == 1 {
+        format!("{n} {word}")
+    } else {
+        format!("{n} {word}s")
+    }
 }

@@ -88,9 +88,18 @@ fn resources(doc: usize, path: &str, c: &Map, hits: &mut Vec<Hit>) {
     }
 }
 
-fn run_as_root(doc: usize, pod_path: &str, path: &str, sc: Option<&Value>, pod_sc: Option<&Value>, hits: &mut Vec<Hit>) {
+fn run_as_root(
+    doc: usize,
+    pod_path: &str,
+    path: &str,
+    sc: Option<&Value>,
+    pod_sc: Option<&Value>,
+    hits: &mut Vec<Hit>,
+) {
     // Container settings override the pod's.
-    let user = get(sc, "runAsUser").or(get(pod_sc, "runAsUser")).and_then(Value::as_i64);
+    let user = get(sc, "runAsUser")
+        .or(get(pod_sc, "runAsUser"))
+        .and_then(Value::as_i64);
     let non_root = get(sc, "runAsNonRoot")
         .or(get(pod_sc, "runAsNonRoot"))
         .and_then(Value::as_bool);
@@ -100,7 +109,12 @@ fn run_as_root(doc: usize, pod_path: &str, path: &str, sc: Option<&Value>, pod_s
         } else {
             format!("{pod_path}.securityContext.runAsUser")
         };
-        hits.push(Hit::new("run-as-root", doc, field, "container runs as root (runAsUser: 0)"));
+        hits.push(Hit::new(
+            "run-as-root",
+            doc,
+            field,
+            "container runs as root (runAsUser: 0)",
+        ));
     } else if non_root != Some(true) && user.is_none() {
         hits.push(Hit::new(
             "run-as-root",

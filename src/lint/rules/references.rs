@@ -59,7 +59,13 @@ fn refs(pod: &PodSpec<'_>) -> Vec<Ref> {
         if let Some(env_from) = c.get("envFrom").and_then(Value::as_seq) {
             for (i, e) in env_from.iter().enumerate() {
                 if let Some(cm) = e.get("configMapRef") {
-                    push(&mut out, "ConfigMap", cm, "name", format!("{path}.envFrom[{i}].configMapRef"));
+                    push(
+                        &mut out,
+                        "ConfigMap",
+                        cm,
+                        "name",
+                        format!("{path}.envFrom[{i}].configMapRef"),
+                    );
                 }
                 if let Some(s) = e.get("secretRef") {
                     push(&mut out, "Secret", s, "name", format!("{path}.envFrom[{i}].secretRef"));

@@ -43,7 +43,9 @@ pub fn check_workload(doc: usize, v: &Value, hits: &mut Vec<Hit>) {
     let Some(selector) = v.pointer(&["spec", "selector"]).and_then(Value::as_map) else {
         return;
     };
-    let labels = v.pointer(&["spec", "template", "metadata", "labels"]).and_then(Value::as_map);
+    let labels = v
+        .pointer(&["spec", "template", "metadata", "labels"])
+        .and_then(Value::as_map);
     if !selects(selector, labels) {
         hits.push(Hit::new(
             "deployment-selector",
@@ -71,7 +73,10 @@ pub fn check_services(docs: &[&Document], hits: &mut Vec<Hit>) {
         }
         let ns = d.namespace().unwrap_or_default();
         let matched = templates.iter().any(|(tns, labels)| {
-            *tns == ns && sel.iter().all(|(k, v)| labels.and_then(|l| l.get(k)).is_some_and(|l| l == v))
+            *tns == ns
+                && sel
+                    .iter()
+                    .all(|(k, v)| labels.and_then(|l| l.get(k)).is_some_and(|l| l == v))
         });
         if !matched {
             let shown: Vec<String> = sel
@@ -94,7 +99,13 @@ mod tests {
     use crate::yaml::{Dialect, parse_stream};
 
     fn map(text: &str) -> Map {
-        parse_stream(text, Dialect::Kustomize, "t").unwrap().remove(0).value.as_map().unwrap().clone()
+        parse_stream(text, Dialect::Kustomize, "t")
+            .unwrap()
+            .remove(0)
+            .value
+            .as_map()
+            .unwrap()
+            .clone()
     }
 
     #[test]
@@ -103,10 +114,15 @@ mod tests {
         assert!(selects(&map("matchLabels: {app: web}\n"), Some(&labels)));
         assert!(!selects(&map("matchLabels: {app: db}\n"), Some(&labels)));
         assert!(selects(
-            &map("matchExpressions: [{key: tier, operator: In, values: [front, back]}, {key: x, operator: DoesNotExist}]\n"),
+            &map(
+                "matchExpressions: [{key: tier, operator: In, values: [front, back]}, {key: x, operator: DoesNotExist}]\n"
+            ),
             Some(&labels)
         ));
-        assert!(!selects(&map("matchExpressions: [{key: tier, operator: NotIn, values: [front]}]\n"), Some(&labels)));
+        assert!(!selects(
+            &map("matchExpressions: [{key: tier, operator: NotIn, values: [front]}]\n"),
+            Some(&labels)
+        ));
         assert!(!selects(&map("matchLabels: {app: web}\n"), None));
     }
 }

@@ -89,7 +89,9 @@ fn base_node(s: &Value, nodes: &mut Nodes) -> Node {
     }
     let open = flag(s, "x-kubernetes-preserve-unknown-fields") || flag(s, "x-kubernetes-embedded-resource");
     let props = s.get("properties").and_then(Value::as_map);
-    let ty = s.str_at(&["type"]).unwrap_or(if props.is_some() { "object" } else { "" });
+    let ty = s
+        .str_at(&["type"])
+        .unwrap_or(if props.is_some() { "object" } else { "" });
     match ty {
         "string" => Node::String,
         "integer" => Node::Int,

@@ -92,7 +92,8 @@ impl Schemas {
 /// Whether `v` is a CustomResourceDefinition.
 pub fn is_crd(v: &Value) -> bool {
     v.str_at(&["kind"]) == Some("CustomResourceDefinition")
-        && v.str_at(&["apiVersion"]).is_some_and(|a| a.starts_with("apiextensions.k8s.io/"))
+        && v.str_at(&["apiVersion"])
+            .is_some_and(|a| a.starts_with("apiextensions.k8s.io/"))
 }
 
 #[cfg(test)]
@@ -101,7 +102,10 @@ mod tests {
     use crate::yaml::{Dialect, parse_stream};
 
     fn doc(text: &str) -> Value {
-        parse_stream(text, Dialect::Kustomize, "t.yaml").unwrap().remove(0).value
+        parse_stream(text, Dialect::Kustomize, "t.yaml")
+            .unwrap()
+            .remove(0)
+            .value
     }
 
     fn problems(s: &Schemas, text: &str) -> Vec<String> {
@@ -124,7 +128,10 @@ mod tests {
             .replace("replicas: 2", "replicas: two")
             .replace("        image: nginx:1.27\n", "        imagee: nginx:1.27\n")
             .replace("- name: web\n", "- nam: web\n")
-            .replace("labels: {app: web}\nspec:\n  replicas", "labels: {app: web, v: 1.5}\nspec:\n  replicas");
+            .replace(
+                "labels: {app: web}\nspec:\n  replicas",
+                "labels: {app: web, v: 1.5}\nspec:\n  replicas",
+            );
         assert_eq!(
             problems(&Schemas::new(), &bad),
             [
@@ -164,7 +171,15 @@ mod tests {
                 "spec.extra: unknown field",
             ]
         );
-        assert_eq!(problems(&s, &cr.replace("  extra: 1\n", "  free: {a: 1}\n").replace("blue", "red").replace("3", "5")), Vec::<String>::new());
+        assert_eq!(
+            problems(
+                &s,
+                &cr.replace("  extra: 1\n", "  free: {a: 1}\n")
+                    .replace("blue", "red")
+                    .replace("3", "5")
+            ),
+            Vec::<String>::new()
+        );
         // The built-in schemas stay untouched for other runs.
         assert_eq!(problems(&Schemas::new(), cr), ["unknown"]);
     }
@@ -172,7 +187,12 @@ mod tests {
     #[test]
     fn bundle_knows_core_kinds() {
         let s = Schemas::new();
-        for (g, v, k) in [("", "v1", "ConfigMap"), ("apps", "v1", "DaemonSet"), ("batch", "v1", "CronJob"), ("networking.k8s.io", "v1", "Ingress")] {
+        for (g, v, k) in [
+            ("", "v1", "ConfigMap"),
+            ("apps", "v1", "DaemonSet"),
+            ("batch", "v1", "CronJob"),
+            ("networking.k8s.io", "v1", "Ingress"),
+        ] {
             assert!(s.knows(&Gvk::new(g, v, k)), "{k}");
         }
         assert!(!s.knows(&Gvk::new("extensions", "v1beta1", "Deployment")));

@@ -228,14 +228,21 @@ impl<'a> Walk<'a> {
         }
         if let Value::String(s) = v {
             let len = s.chars().count();
-            if c.min_length.is_some_and(|m| len < m) || c.max_length.is_some_and(|m| len > m) {
-                self.report(format!("length {len} is out of bounds"));
+            if let Some(m) = c.min_length.filter(|m| len < *m) {
+                self.report(format!("length {len} is below the minimum of {m}"));
+            }
+            if let Some(m) = c.max_length.filter(|m| len > *m) {
+                self.report(format!("length {len} is above the maximum of {m}"));
             }
         }
-        if let Value::Seq(items) = v
-            && (c.min_items.is_some_and(|m| items.len() < m) || c.max_items.is_some_and(|m| items.len() > m))
-        {
-            self.report(format!("{} items are out of bounds", items.len()));
+        if let Value::Seq(items) = v {
+            let n = items.len();
+            if let Some(m) = c.min_items.filter(|m| n < *m) {
+                self.report(format!("{n} items, fewer than the minimum of {m}"));
+            }
+            if let Some(m) = c.max_items.filter(|m| n > *m) {
+                self.report(format!("{n} items, more than the maximum of {m}"));
+            }
         }
     }
 }
