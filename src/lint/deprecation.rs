@@ -271,8 +271,12 @@ pub enum Status {
 
 /// The deprecation entry for `gvk`, if any.
 pub fn find(gvk: &Gvk) -> Option<&'static Deprecation> {
-    let api = gvk.api_version();
-    DEPRECATIONS.iter().find(|d| d.kind == gvk.kind && d.api_version == api)
+    DEPRECATIONS.iter().find(|d| {
+        d.kind == gvk.kind && {
+            let (g, v) = d.api_version.rsplit_once('/').unwrap_or(("", d.api_version));
+            g == gvk.group && v == gvk.version
+        }
+    })
 }
 
 /// The status of `gvk` in `target`, or `None` when it is current there.

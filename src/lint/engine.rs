@@ -1,7 +1,7 @@
 //! One lint run: object shape, deprecated APIs, schemas, best-practice rules, then the
 //! filters (disabled rules, per-object annotations) and field line numbers.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use super::catalogue::rule_by_id;
 use super::config::ignored_by;
@@ -145,8 +145,8 @@ pub fn lint(input: &Input, opts: &Options) -> Report {
             message: h.message,
         });
     }
-    let order = |file: &str| input.sources.iter().position(|s| s == file).unwrap_or(usize::MAX);
-    findings.sort_by_cached_key(|f| (order(&f.file), f.line));
+    let order: HashMap<&str, usize> = input.sources.iter().enumerate().map(|(i, s)| (s.as_str(), i)).collect();
+    findings.sort_by_cached_key(|f| (order.get(f.file.as_str()).copied().unwrap_or(usize::MAX), f.line));
     Report {
         findings,
         documents: input.documents.len(),

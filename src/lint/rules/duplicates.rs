@@ -3,19 +3,20 @@
 use std::collections::HashMap;
 
 use super::Hit;
-use crate::resource::{Document, is_cluster_scoped};
+use crate::resource::{Document, Gvk, is_cluster_scoped};
 
 pub fn check(docs: &[&Document], hits: &mut Vec<Hit>) {
-    let mut seen: HashMap<(String, String, String, String), usize> = HashMap::new();
+    let mut seen: HashMap<(&str, &str, &str, &str), usize> = HashMap::new();
     for (i, d) in docs.iter().enumerate() {
-        let gvk = d.gvk();
-        let ns = if is_cluster_scoped(&gvk) {
-            String::new()
+        let api = d.value.str_at(&["apiVersion"]).unwrap_or_default();
+        let group = api.rsplit_once('/').map_or("", |(g, _)| g);
+        let kind = d.value.str_at(&["kind"]).unwrap_or_default();
+        let ns = if is_cluster_scoped(&Gvk::new(group, "", kind)) {
+            ""
         } else {
-            d.namespace().unwrap_or_default().to_string()
+            d.namespace().unwrap_or_default()
         };
-        let name = d.name().unwrap_or_default().to_string();
-        let key = (gvk.group, gvk.kind, ns, name);
+        let key = (group, kind, ns, d.name().unwrap_or_default());
         if let Some(&first) = seen.get(&key) {
             let f = docs[first];
             let at = if f.line > 0 {

@@ -43,18 +43,19 @@ pub struct RuleOptions {
 /// Runs every best-practice rule over `docs` (well-formed objects only).
 pub fn run(docs: &[&Document], opts: RuleOptions) -> Vec<Hit> {
     let mut hits = Vec::new();
+    let pods: Vec<Option<pod::PodSpec<'_>>> = docs.iter().map(|d| pod::PodSpec::of(&d.value)).collect();
     for (i, d) in docs.iter().enumerate() {
-        if let Some(pod) = pod::PodSpec::of(&d.value) {
-            containers::check(i, &pod, &mut hits);
-            host::check(i, &pod, &mut hits);
+        if let Some(pod) = &pods[i] {
+            containers::check(i, pod, &mut hits);
+            host::check(i, pod, &mut hits);
         }
         selectors::check_workload(i, &d.value, &mut hits);
         if opts.require_namespace {
             namespace::check(i, d, &mut hits);
         }
     }
-    selectors::check_services(docs, &mut hits);
+    selectors::check_services(docs, &pods, &mut hits);
     duplicates::check(docs, &mut hits);
-    references::check(docs, &mut hits);
+    references::check(docs, &pods, &mut hits);
     hits
 }

@@ -87,7 +87,7 @@ fn refs(pod: &PodSpec<'_>) -> Vec<Ref> {
     out
 }
 
-pub fn check(docs: &[&Document], hits: &mut Vec<Hit>) {
+pub fn check(docs: &[&Document], pods: &[Option<PodSpec<'_>>], hits: &mut Vec<Hit>) {
     let defined: HashSet<(&str, &str, &str)> = docs
         .iter()
         .filter_map(|d| {
@@ -99,10 +99,10 @@ pub fn check(docs: &[&Document], hits: &mut Vec<Hit>) {
         })
         .collect();
     for (i, d) in docs.iter().enumerate() {
-        let Some(pod) = PodSpec::of(&d.value) else { continue };
+        let Some(pod) = &pods[i] else { continue };
         let ns = d.namespace().unwrap_or_default();
         let mut reported = HashSet::new();
-        for r in refs(&pod) {
+        for r in refs(pod) {
             if defined.contains(&(r.kind, ns, r.name.as_str())) || !reported.insert((r.kind, r.name.clone())) {
                 continue;
             }

@@ -1,6 +1,8 @@
 //! deployment-selector (a workload's selector must match its own template) and
 //! service-selector (a Service's selector should match some pod template in the input).
 
+use std::collections::HashMap;
+
 use super::Hit;
 use super::pod::PodSpec;
 use crate::resource::Document;
@@ -56,11 +58,23 @@ pub fn check_workload(doc: usize, v: &Value, hits: &mut Vec<Hit>) {
     }
 }
 
-pub fn check_services(docs: &[&Document], hits: &mut Vec<Hit>) {
-    let templates: Vec<(&str, Option<&Map>)> = docs
-        .iter()
-        .filter_map(|d| PodSpec::of(&d.value).map(|p| (d.namespace().unwrap_or_default(), p.labels)))
-        .collect();
+/// Pod template labels indexed by namespace and label, so each Service looks only at the
+/// templates carrying the first label of its selector (linear in the input, not quadratic).
+type LabelIndex<'a> = HashMap<(&'a str, &'a str, &'a str), Vec<&'a Map>>;
+
+pub fn check_services<'a>(docs: &[&'a Document], pods: &[Option<PodSpec<'a>>], hits: &mut Vec<Hit>) {
+    let mut index: LabelIndex<'a> = HashMap::new();
+    for (d, pod) in docs.iter().zip(pods) {
+        let Some(labels) = pod.as_ref().and_then(|p| p.labels) else {
+            continue;
+        };
+        let ns = d.namespace().unwrap_or_default();
+        for (k, v) in labels {
+            if let Some(v) = v.as_str() {
+                index.entry((ns, k.as_str(), v)).or_default().push(labels);
+            }
+        }
+    }
     for (i, d) in docs.iter().enumerate() {
         if d.value.str_at(&["kind"]) != Some("Service") || d.value.str_at(&["apiVersion"]) != Some("v1") {
             continue;
@@ -68,15 +82,12 @@ pub fn check_services(docs: &[&Document], hits: &mut Vec<Hit>) {
         let Some(sel) = d.value.pointer(&["spec", "selector"]).and_then(Value::as_map) else {
             continue;
         };
-        if sel.is_empty() {
-            continue;
-        }
+        let Some((k0, v0)) = sel.first() else { continue };
         let ns = d.namespace().unwrap_or_default();
-        let matched = templates.iter().any(|(tns, labels)| {
-            *tns == ns
-                && sel
-                    .iter()
-                    .all(|(k, v)| labels.and_then(|l| l.get(k)).is_some_and(|l| l == v))
+        let candidates = v0.as_str().and_then(|v0| index.get(&(ns, k0.as_str(), v0)));
+        let matched = candidates.is_some_and(|c| {
+            c.iter()
+                .any(|labels| sel.iter().all(|(k, v)| labels.get(k).is_some_and(|l| l == v)))
         });
         if !matched {
             let shown: Vec<String> = sel

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use serde_json::Value as Json;
 
-use super::node::{Id, Node, Nodes, Object};
+use super::node::{Id, NameMap, Node, Nodes, Object};
 
 /// The compact bundle (see `generate.py` for the format).
 const BUNDLE: &str = include_str!("k8s-1.32.json");
@@ -17,13 +17,27 @@ pub const SCHEMA_VERSION: &str = "1.32";
 #[derive(Debug, Clone)]
 pub(super) struct Builtin {
     pub nodes: Nodes,
-    /// `group/version/Kind` (group empty for the core API) to the object's node.
-    pub kinds: HashMap<String, Id>,
+    pub kinds: KindTable,
     pub object_meta: Id,
 }
 
-pub(super) fn kind_key(group: &str, version: &str, kind: &str) -> String {
-    format!("{group}/{version}/{kind}")
+/// apiVersion, then kind, to the object's node: looked up with the document's own strings.
+#[derive(Debug, Clone, Default)]
+pub(super) struct KindTable(NameMap<NameMap<Id>>);
+
+impl KindTable {
+    pub fn insert(&mut self, group: &str, version: &str, kind: &str, id: Id) {
+        let api = if group.is_empty() {
+            version.to_string()
+        } else {
+            format!("{group}/{version}")
+        };
+        self.0.entry(api).or_default().insert(kind.to_string(), id);
+    }
+
+    pub fn get(&self, api_version: &str, kind: &str) -> Option<Id> {
+        self.0.get(api_version)?.get(kind).copied()
+    }
 }
 
 /// Compiles the bundle. It is generated and committed, so a malformed bundle is a bug:
@@ -40,10 +54,10 @@ pub(super) fn compile() -> Builtin {
         let node = convert(t, &ids, &mut nodes);
         nodes.nodes[ids[name.as_str()] as usize] = node;
     }
-    let mut kinds = HashMap::new();
+    let mut kinds = KindTable::default();
     for k in json["kinds"].as_array().expect("bundle has kinds") {
         let part = |i: usize| k[i].as_str().unwrap_or_default();
-        kinds.insert(kind_key(part(0), part(1), part(2)), ids[part(3)]);
+        kinds.insert(part(0), part(1), part(2), ids[part(3)]);
     }
     let object_meta = ids["meta.v1.ObjectMeta"];
     Builtin {

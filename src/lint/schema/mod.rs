@@ -11,15 +11,15 @@ mod crd;
 mod node;
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
 pub use builtin::SCHEMA_VERSION;
 pub use node::Violation;
 
-use builtin::{Builtin, kind_key};
+use builtin::{Builtin, KindTable};
 use node::{Id, Nodes};
 
+#[cfg(test)]
 use crate::resource::Gvk;
 use crate::yaml::Value;
 
@@ -41,7 +41,7 @@ pub enum Verdict {
 #[derive(Debug, Clone)]
 pub struct Schemas {
     nodes: Cow<'static, Nodes>,
-    crds: HashMap<String, Id>,
+    crds: KindTable,
 }
 
 impl Default for Schemas {
@@ -55,7 +55,7 @@ impl Schemas {
     pub fn new() -> Self {
         Schemas {
             nodes: Cow::Borrowed(&builtin().nodes),
-            crds: HashMap::new(),
+            crds: KindTable::default(),
         }
     }
 
@@ -64,25 +64,28 @@ impl Schemas {
         let versions = crd::compile(crd, self.nodes.to_mut(), builtin().object_meta);
         let n = versions.len();
         for v in versions {
-            self.crds.insert(kind_key(&v.group, &v.version, &v.kind), v.root);
+            self.crds.insert(&v.group, &v.version, &v.kind, v.root);
         }
         n
     }
 
-    fn lookup(&self, gvk: &Gvk) -> Option<Id> {
-        let key = kind_key(&gvk.group, &gvk.version, &gvk.kind);
-        builtin().kinds.get(&key).or_else(|| self.crds.get(&key)).copied()
+    fn lookup(&self, api_version: &str, kind: &str) -> Option<Id> {
+        builtin()
+            .kinds
+            .get(api_version, kind)
+            .or_else(|| self.crds.get(api_version, kind))
     }
 
     /// Whether a schema is known for this kind.
     #[cfg(test)]
     pub fn knows(&self, gvk: &Gvk) -> bool {
-        self.lookup(gvk).is_some()
+        self.lookup(&gvk.api_version(), &gvk.kind).is_some()
     }
 
     /// Validates one object against the schema of its apiVersion and kind.
     pub fn validate(&self, object: &Value) -> Verdict {
-        match self.lookup(&Gvk::of(object)) {
+        let field = |k| object.get(k).and_then(Value::as_str).unwrap_or_default();
+        match self.lookup(field("apiVersion"), field("kind")) {
             Some(id) => Verdict::Checked(self.nodes.validate(id, object)),
             None => Verdict::Unknown,
         }

@@ -5,10 +5,33 @@
 //! `x-kubernetes-preserve-unknown-fields`), as kubeconform's strict mode does.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use regex::Regex;
 
 use crate::yaml::Value;
+
+/// FNV-1a: field names are short and the tables are fixed once compiled (lookups only), so
+/// a simple hash beats SipHash here; schema lookups are most of a document's validation.
+#[derive(Default, Clone, Copy)]
+pub(super) struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for b in bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+/// A map from names to schema entries.
+pub(super) type NameMap<V> = HashMap<String, V, BuildHasherDefault<Fnv>>;
 
 /// Index of a node in [`Nodes`].
 pub(super) type Id = u32;
@@ -32,7 +55,7 @@ pub(super) enum Node {
 
 #[derive(Debug, Clone, Default)]
 pub(super) struct Object {
-    pub props: HashMap<String, Id>,
+    pub props: NameMap<Id>,
     /// Schema of fields not in `props` (a map's values).
     pub additional: Option<Id>,
     /// Any further field is accepted.
