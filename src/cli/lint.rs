@@ -134,6 +134,7 @@ fn options(args: &Args) -> anyhow::Result<(Options, Severity)> {
         ignore_missing_schemas: args.ignore_missing_schemas || file.ignore_missing_schemas == Some(true),
         require_namespace: args.require_namespace || file.require_namespace == Some(true),
         crds,
+        list_objects: args.output == Format::Junit,
         ..Options::default()
     };
     if let Some(v) = args.kube_version.or(file.kube_version) {

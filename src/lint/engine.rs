@@ -24,6 +24,8 @@ pub struct Options {
     pub require_namespace: bool,
     /// CustomResourceDefinitions whose schemas apply besides those in the input.
     pub crds: Vec<Value>,
+    /// Fill [`Report::objects`] (JUnit lists every object).
+    pub list_objects: bool,
 }
 
 impl Default for Options {
@@ -34,6 +36,7 @@ impl Default for Options {
             ignore_missing_schemas: false,
             require_namespace: false,
             crds: Vec::new(),
+            list_objects: false,
         }
     }
 }
@@ -45,7 +48,7 @@ pub struct Report {
     pub findings: Vec<Finding>,
     pub documents: usize,
     pub sources: usize,
-    /// Every object linted with its source, in input order (JUnit lists them as test cases).
+    /// Every object linted with its source, in input order, when [`Options::list_objects`].
     pub objects: Vec<(String, ObjectRef)>,
 }
 
@@ -151,11 +154,15 @@ pub fn lint(input: &Input, opts: &Options) -> Report {
         findings,
         documents: input.documents.len(),
         sources: input.sources.len(),
-        objects: input
-            .documents
-            .iter()
-            .map(|d| (d.source.clone(), object_ref(&d.value)))
-            .collect(),
+        objects: if opts.list_objects {
+            input
+                .documents
+                .iter()
+                .map(|d| (d.source.clone(), object_ref(&d.value)))
+                .collect()
+        } else {
+            Vec::new()
+        },
     }
 }
 

@@ -186,17 +186,15 @@ impl Input {
         let mut docs = Vec::new();
         let mut start = 0usize;
         let mut start_line = 1usize;
-        let mut line = 1usize;
         let mut pos = 0usize;
         let mut pieces = Vec::new();
-        for l in text.split_inclusive('\n') {
+        for (line, l) in (1usize..).zip(text.split_inclusive('\n')) {
             if l.starts_with("---") && pos > 0 {
                 pieces.push((start, pos, start_line));
                 start = pos;
                 start_line = line;
             }
             pos += l.len();
-            line += 1;
         }
         pieces.push((start, text.len(), start_line));
         for (a, b, first_line) in pieces {

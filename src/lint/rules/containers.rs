@@ -74,7 +74,8 @@ fn resources(doc: usize, path: &str, c: &Map, hits: &mut Vec<Hit>) {
     let mut missing = Vec::new();
     for (section, key) in [("requests", "cpu"), ("requests", "memory"), ("limits", "memory")] {
         // A limit alone sets the request to the same value.
-        if !has(section, key) && !(section == "requests" && has("limits", key)) {
+        let set = has(section, key) || (section == "requests" && has("limits", key));
+        if !set {
             missing.push(format!("{section}.{key}"));
         }
     }
