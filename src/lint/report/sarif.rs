@@ -1,7 +1,8 @@
 //! `-o sarif`: SARIF 2.1.0 as GitHub code scanning reads it: one run, the rule catalogue
 //! as `tool.driver.rules` (id, descriptions, help, default level), one result per finding
 //! with `ruleId`, `ruleIndex`, `level`, `message.text` and a physical location
-//! (`artifactLocation.uri` relative to the working directory, `region.startLine` when known).
+//! (`artifactLocation.uri` relative to the working directory, `region.startLine`, 1 when
+//! the finding has no line).
 
 use serde_json::{Value as Json, json};
 
@@ -52,10 +53,11 @@ pub fn render(report: &Report, version: &str) -> String {
         .findings
         .iter()
         .map(|f| {
-            let mut physical = json!({"artifactLocation": {"uri": uri(&f.file)}});
-            if f.line > 0 {
-                physical["region"] = json!({"startLine": f.line});
-            }
+            // Code scanning wants a region; a finding about a whole file points at line 1.
+            let physical = json!({
+                "artifactLocation": {"uri": uri(&f.file)},
+                "region": {"startLine": f.line.max(1)},
+            });
             let mut text = String::new();
             if let Some(o) = &f.object {
                 text.push_str(&format!("{o}: "));
