@@ -129,3 +129,38 @@ fn run_as_root(
 fn get<'a>(s: Option<&'a Value>, k: &str) -> Option<&'a Value> {
     s.and_then(|s| s.get(k)).filter(|v| !v.is_null())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::yaml::{Dialect, parse_stream};
+
+    fn image_hits(image: &str) -> Vec<String> {
+        let text = format!("image: \"{image}\"\n");
+        let v = parse_stream(&text, Dialect::Helm, "t").unwrap().remove(0).value;
+        let mut hits = Vec::new();
+        image_tag(0, "c", v.as_map().unwrap(), &mut hits);
+        hits.into_iter().map(|h| h.message).collect()
+    }
+
+    #[test]
+    fn image_tags() {
+        for ok in [
+            "nginx:1.27",
+            "registry:5000/team/app:v1",
+            "app@sha256:abcd",
+            "app:latest@sha256:abcd",
+        ] {
+            assert!(image_hits(ok).is_empty(), "{ok}");
+        }
+        assert_eq!(
+            image_hits("registry:5000/team/app"),
+            ["image \"registry:5000/team/app\" has no tag"]
+        );
+        assert_eq!(image_hits("nginx"), ["image \"nginx\" has no tag"]);
+        assert_eq!(
+            image_hits("nginx:latest"),
+            ["image \"nginx:latest\" uses the latest tag"]
+        );
+    }
+}
