@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod build;
+mod lint;
 mod overlay;
 
 /// rudder: Kubernetes overlays built as kustomize builds them (charts, repositories, apply and releases to come).
@@ -24,6 +25,7 @@ enum Command {
     Build(build::Args),
     /// Create or edit the kustomization.yaml in the current directory (as kustomize create/edit).
     Overlay(overlay::Args),
+    Lint(lint::Args),
 }
 
 /// Parses arguments, runs the command and maps the outcome to an exit code:
@@ -31,11 +33,12 @@ enum Command {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Build(args) => build::run(args),
-        Command::Overlay(args) => overlay::run(args),
+        Command::Build(args) => build::run(args).map(|()| ExitCode::SUCCESS),
+        Command::Lint(args) => lint::run(args),
+        Command::Overlay(args) => overlay::run(args).map(|()| ExitCode::SUCCESS),
     };
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(e) => {
             if is_broken_pipe(&e) {
                 return ExitCode::SUCCESS;

@@ -3,6 +3,7 @@
 mod cli_build;
 mod help;
 mod layers;
+mod lint;
 mod overlay_edit;
 mod overlay_golden;
 mod remote;
