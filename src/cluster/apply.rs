@@ -46,7 +46,11 @@ pub enum ApplyOutcome {
 #[derive(Debug, Clone)]
 pub enum ApplyEvent {
     /// An object applied: kubectl's `deployment.apps/controller serverside-applied`.
-    Applied { label: String, outcome: ApplyOutcome, dry_run: bool },
+    Applied {
+        label: String,
+        outcome: ApplyOutcome,
+        dry_run: bool,
+    },
     /// An object pruned: `configmap/old pruned`.
     Pruned { label: String, dry_run: bool },
     /// Waiting for readiness.
@@ -58,7 +62,11 @@ impl ApplyEvent {
     pub fn line(&self) -> Option<String> {
         let suffix = |dry: bool| if dry { " (server dry run)" } else { "" };
         match self {
-            ApplyEvent::Applied { label, outcome, dry_run } => {
+            ApplyEvent::Applied {
+                label,
+                outcome,
+                dry_run,
+            } => {
                 let word = match outcome {
                     ApplyOutcome::Unchanged => "unchanged",
                     ApplyOutcome::Created | ApplyOutcome::Configured => "serverside-applied",
@@ -139,7 +147,10 @@ async fn apply(
     if let Some(timeout) = opts.wait
         && !opts.dry_run
     {
-        ready::wait(session, &applied, timeout, &mut |p| on_event(&ApplyEvent::Waiting(p.clone()))).await?;
+        ready::wait(session, &applied, timeout, &mut |p| {
+            on_event(&ApplyEvent::Waiting(p.clone()))
+        })
+        .await?;
     }
     Ok(report)
 }

@@ -28,7 +28,14 @@ pub struct ObjectDiff {
 }
 
 /// Fields the server owns, which would show as noise in every diff.
-const NOISE: &[&str] = &["managedFields", "resourceVersion", "uid", "creationTimestamp", "generation", "selfLink"];
+const NOISE: &[&str] = &[
+    "managedFields",
+    "resourceVersion",
+    "uid",
+    "creationTimestamp",
+    "generation",
+    "selfLink",
+];
 
 impl Session {
     /// The objects of `docs` that `apply` would change, in install order.
@@ -77,7 +84,11 @@ async fn diff_one(session: &Session, target: &Target, opts: &DiffOptions) -> Res
 
 fn file_name(target: &Target) -> String {
     let r = &target.mapping.resource;
-    let group = if r.group.is_empty() { String::new() } else { format!("{}.", r.group) };
+    let group = if r.group.is_empty() {
+        String::new()
+    } else {
+        format!("{}.", r.group)
+    };
     match &target.namespace {
         Some(ns) => format!("{group}{}.{}.{ns}.{}", r.version, r.kind, target.name),
         None => format!("{group}{}.{}.{}", r.version, r.kind, target.name),
@@ -114,6 +125,9 @@ mod tests {
                          "creationTimestamp": "2026-01-01T00:00:00Z", "managedFields": [{}]},
             "data": {"k": "v"}, "status": {"x": 1}
         }));
-        assert_eq!(text, "apiVersion: v1\ndata:\n  k: v\nkind: ConfigMap\nmetadata:\n  name: a\n");
+        assert_eq!(
+            text,
+            "apiVersion: v1\ndata:\n  k: v\nkind: ConfigMap\nmetadata:\n  name: a\n"
+        );
     }
 }

@@ -19,7 +19,11 @@ pub enum Input {
 
 impl Input {
     pub fn from_arg(arg: &str) -> Input {
-        if arg == "-" { Input::Stdin } else { Input::Path(PathBuf::from(arg)) }
+        if arg == "-" {
+            Input::Stdin
+        } else {
+            Input::Path(PathBuf::from(arg))
+        }
     }
 }
 
@@ -94,7 +98,10 @@ fn files_of(path: &Path) -> Result<Vec<PathBuf>, ClusterError> {
 }
 
 fn parse_into(text: &str, source: &str, docs: &mut Vec<Document>) -> Result<(), ClusterError> {
-    for (i, parsed) in yaml::parse_stream(text, Dialect::Kustomize, source)?.into_iter().enumerate() {
+    for (i, parsed) in yaml::parse_stream(text, Dialect::Kustomize, source)?
+        .into_iter()
+        .enumerate()
+    {
         if parsed.value.is_null() {
             continue;
         }

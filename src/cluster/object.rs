@@ -69,7 +69,11 @@ impl Target {
 pub(crate) fn doc_label(doc: &Document) -> String {
     let gvk = doc.gvk();
     let kind = gvk.kind.to_lowercase();
-    let kind = if gvk.group.is_empty() { kind } else { format!("{kind}.{}", gvk.group) };
+    let kind = if gvk.group.is_empty() {
+        kind
+    } else {
+        format!("{kind}.{}", gvk.group)
+    };
     let label = format!("{kind}/{}", doc.name().unwrap_or(""));
     match doc.namespace() {
         Some(ns) => format!("{label} (namespace {ns})"),

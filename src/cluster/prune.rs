@@ -90,7 +90,8 @@ fn is_prunable(obj: &DynamicObject, applied_uids: &HashSet<String>) -> bool {
     if meta.uid.as_ref().is_some_and(|u| applied_uids.contains(u)) || meta.deletion_timestamp.is_some() {
         return false;
     }
-    meta.managed_fields.iter().flatten().any(|m| {
-        m.manager.as_deref() == Some(FIELD_MANAGER) && m.operation.as_deref() == Some("Apply")
-    })
+    meta.managed_fields
+        .iter()
+        .flatten()
+        .any(|m| m.manager.as_deref() == Some(FIELD_MANAGER) && m.operation.as_deref() == Some("Apply"))
 }

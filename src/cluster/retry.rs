@@ -123,12 +123,12 @@ mod tests {
     }
 
     fn conflict() -> kube::Error {
-        let cause = |field: &str, manager: &str| {
-            json!({"reason": "FieldManagerConflict", "message": format!("conflict with \"{manager}\" using v1"), "field": field})
-        };
-        api_error(json!({"kind": "Status", "apiVersion": "v1", "status": "Failure", "code": 409, "reason": "Conflict",
+        let cause = |field: &str, manager: &str| json!({"reason": "FieldManagerConflict", "message": format!("conflict with \"{manager}\" using v1"), "field": field});
+        api_error(
+            json!({"kind": "Status", "apiVersion": "v1", "status": "Failure", "code": 409, "reason": "Conflict",
             "message": "Apply failed with 2 conflicts",
-            "details": {"causes": [cause(".data.a", "kubectl"), cause(".data.b", "kubectl")]}}))
+            "details": {"causes": [cause(".data.a", "kubectl"), cause(".data.b", "kubectl")]}}),
+        )
     }
 
     #[test]
@@ -142,8 +142,10 @@ mod tests {
 
     #[test]
     fn server_message_names_the_object() {
-        let e = api_error(json!({"kind": "Status", "status": "Failure", "code": 422, "reason": "Invalid",
-            "message": "Deployment.apps \"web\" is invalid: spec.replicas: must be >= 0"}));
+        let e = api_error(
+            json!({"kind": "Status", "status": "Failure", "code": 422, "reason": "Invalid",
+            "message": "Deployment.apps \"web\" is invalid: spec.replicas: must be >= 0"}),
+        );
         assert_eq!(
             to_error("deployment.apps/web", &e).to_string(),
             "deployment.apps/web: Deployment.apps \"web\" is invalid: spec.replicas: must be >= 0"
@@ -153,8 +155,10 @@ mod tests {
     #[test]
     fn retry_after_is_honoured_and_capped() {
         let e = |code: u16, secs: u32| {
-            api_error(json!({"kind": "Status", "status": "Failure", "code": code, "reason": "TooManyRequests",
-                "message": "slow down", "details": {"retryAfterSeconds": secs}}))
+            api_error(
+                json!({"kind": "Status", "status": "Failure", "code": code, "reason": "TooManyRequests",
+                "message": "slow down", "details": {"retryAfterSeconds": secs}}),
+            )
         };
         assert_eq!(transient_delay(&e(429, 2)), Some(Some(Duration::from_secs(2))));
         assert_eq!(transient_delay(&e(429, 600)), Some(Some(MAX_RETRY_AFTER)));
