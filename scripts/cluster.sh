@@ -140,6 +140,9 @@ wait_for() { # what seconds command...
         if "$@" >/dev/null 2>&1; then return 0; fi
         sleep 0.25
     done
+    for f in "$STATE"/logs/*.log; do
+        [ -s "$f" ] && { echo "--- last lines of $f" >&2; tail -n 5 "$f" >&2; }
+    done
     die "$what not ready after ${secs}s; logs in $STATE/logs/"
 }
 
@@ -198,6 +201,8 @@ up() {
         mkdir -p "$STATE/logs" "$STATE/certs"
         local client peer apiport
         client=$(free_port); peer=$(free_port); apiport=$(free_port)
+        while [ "$peer" = "$client" ]; do peer=$(free_port); done
+        while [ "$apiport" = "$client" ] || [ "$apiport" = "$peer" ]; do apiport=$(free_port); done
         echo "https://127.0.0.1:$apiport" >"$STATE/server"
         openssl genrsa -out "$STATE/sa.key" 2048 2>/dev/null
         openssl rsa -in "$STATE/sa.key" -pubout -out "$STATE/sa.pub" 2>/dev/null

@@ -5,6 +5,7 @@
 //! line on stderr (past the test harness's capture) and does nothing.
 
 mod harness;
+mod offline;
 pub mod scenarios;
 
 use std::io::Write;
