@@ -6,7 +6,7 @@ use std::time::Duration;
 use kube::api::{Patch, PatchParams};
 
 use super::ClusterError;
-use super::object::{NamespaceChoice, Target, doc_label, install_order, is_crd, resolve};
+use super::object::{NamespaceChoice, Target, doc_label, ensure_namespaces, install_order, is_crd, resolve};
 use super::prune::prune;
 use super::ready::{self, Progress};
 use super::retry::with_retry;
@@ -113,6 +113,7 @@ async fn apply(
 ) -> Result<ApplyReport, ClusterError> {
     let ns = NamespaceChoice::new(session, opts.namespace.as_deref());
     let all = install_order(docs);
+    ensure_namespaces(session, &all, &ns).await?;
     let crd_count = all.iter().filter(|d| is_crd(d)).count();
     let mut report = ApplyReport::default();
     let mut applied: Vec<Target> = Vec::new();

@@ -5,7 +5,7 @@ use kube::api::{Patch, PatchParams};
 
 use super::ClusterError;
 use super::apply::FIELD_MANAGER;
-use super::object::{NamespaceChoice, Target, install_order, resolve};
+use super::object::{NamespaceChoice, Target, ensure_namespaces, install_order, resolve};
 use super::retry::with_retry;
 use super::session::Session;
 use crate::resource::Document;
@@ -45,8 +45,10 @@ impl Session {
     pub fn diff(&self, docs: &[Document], opts: &DiffOptions) -> Result<Vec<ObjectDiff>, ClusterError> {
         self.block_on(async {
             let ns = NamespaceChoice::new(self, opts.namespace.as_deref());
+            let ordered = install_order(docs);
+            ensure_namespaces(self, &ordered, &ns).await?;
             let mut out = Vec::new();
-            for doc in install_order(docs) {
+            for doc in ordered {
                 let target = resolve(self, doc, &ns).await?;
                 if let Some(d) = diff_one(self, &target, opts).await? {
                     out.push(d);

@@ -63,7 +63,8 @@ pub fn read_inputs(inputs: &[Input], stdin: &mut dyn Read) -> Result<Vec<Documen
 fn io_message(e: &std::io::Error) -> String {
     // fs-err's message is "failed to <operation> `<path>`: <cause>"; the path is printed already.
     let text = e.to_string();
-    text.rsplit_once("`: ").map_or_else(|| text.clone(), |(_, cause)| cause.to_string())
+    text.rsplit_once("`: ")
+        .map_or_else(|| text.clone(), |(_, cause)| cause.to_string())
 }
 
 fn files_of(path: &Path) -> Result<Vec<PathBuf>, ClusterError> {

@@ -143,3 +143,31 @@ pub(crate) async fn resolve(session: &Session, doc: &Document, ns: &NamespaceCho
         body,
     })
 }
+
+/// kubectl refuses the whole input, before sending anything, when `-n` is given and a namespaced
+/// object names another namespace. Kinds not served yet (custom resources of CRDs in the same
+/// stream) are checked when they are resolved.
+///
+/// # Errors
+/// [`ClusterError::NamespaceMismatch`] for the first such object; discovery failing.
+pub(crate) async fn ensure_namespaces(
+    session: &Session,
+    docs: &[&Document],
+    ns: &NamespaceChoice,
+) -> Result<(), ClusterError> {
+    if !ns.enforce {
+        return Ok(());
+    }
+    for doc in docs {
+        if doc
+            .namespace()
+            .is_some_and(|own| !own.is_empty() && own != ns.namespace)
+        {
+            match resolve(session, doc, ns).await {
+                Ok(_) | Err(ClusterError::UnknownKind { .. }) => {}
+                Err(e) => return Err(e),
+            }
+        }
+    }
+    Ok(())
+}

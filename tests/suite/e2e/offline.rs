@@ -23,7 +23,10 @@ fn rudder(args: &[&str]) -> (i32, String, String) {
 fn missing_input_file_names_it() {
     let (code, out, err) = rudder(&["apply", "-f", "fixtures/e2e/no-such.yaml"]);
     assert_eq!((code, out.as_str()), (1, ""));
-    assert_eq!(err, "error: fixtures/e2e/no-such.yaml: No such file or directory (os error 2)\n");
+    assert_eq!(
+        err,
+        "error: fixtures/e2e/no-such.yaml: No such file or directory (os error 2)\n"
+    );
     // diff: errors exit 2, as kubectl diff's do (1 means "differs").
     let (code, _, _) = rudder(&["diff", "-f", "fixtures/e2e/no-such.yaml"]);
     assert_eq!(code, 2);
@@ -31,7 +34,13 @@ fn missing_input_file_names_it() {
 
 #[test]
 fn unreadable_kubeconfig_is_one_line() {
-    let (code, _, err) = rudder(&["delete", "-f", "fixtures/e2e/prune/v1.yaml", "--kubeconfig", "/nonexistent/kc"]);
+    let (code, _, err) = rudder(&[
+        "delete",
+        "-f",
+        "fixtures/e2e/prune/v1.yaml",
+        "--kubeconfig",
+        "/nonexistent/kc",
+    ]);
     assert_eq!(code, 1);
     assert!(err.starts_with("error: kubeconfig: /nonexistent/kc: "), "{err}");
     assert_eq!(err.lines().count(), 1, "{err}");
@@ -48,7 +57,13 @@ fn unreachable_server_reports_what_was_not_applied() {
          users:\n- name: u\n  user: {token: t}\ncontexts:\n- name: x\n  context: {cluster: c, user: u}\ncurrent-context: x\n",
     )
     .unwrap();
-    let (code, out, err) = rudder(&["apply", "-f", "fixtures/e2e/prune/v1.yaml", "--kubeconfig", kc.to_str().unwrap()]);
+    let (code, out, err) = rudder(&[
+        "apply",
+        "-f",
+        "fixtures/e2e/prune/v1.yaml",
+        "--kubeconfig",
+        kc.to_str().unwrap(),
+    ]);
     assert_eq!((code, out.as_str()), (1, ""));
     assert!(err.starts_with("error: namespace/rudder-e2e-prune: "), "{err}");
     assert!(err.contains("Connection refused"), "{err}");

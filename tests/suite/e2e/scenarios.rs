@@ -240,6 +240,8 @@ pub fn deployment_waited_to_available(kubeconfig: &Path) {
     );
 
     let elsewhere = fixture("deployment/web.yaml").replace("  name: web\n", "  name: web\n  namespace: elsewhere\n");
+    // With another object before it in the stream: still nothing applied, as with kubectl.
+    let elsewhere = format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: first\n---\n{elsewhere}");
     let refused = c.rudder(&["apply", "-f", "-", "-n", ns], &elsewhere);
     assert_eq!(refused.code, 1);
     assert_eq!(refused.stdout, "");
