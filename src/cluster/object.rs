@@ -171,3 +171,41 @@ pub(crate) async fn ensure_namespaces(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::yaml::{Dialect, parse_stream};
+
+    fn docs(text: &str) -> Vec<Document> {
+        parse_stream(text, Dialect::Kustomize, "t")
+            .unwrap()
+            .into_iter()
+            .map(|p| Document::new(p.value, "t", p.line))
+            .collect()
+    }
+
+    #[test]
+    fn crds_go_first_then_helm_order_stable_within_a_kind() {
+        let d = docs(
+            "apiVersion: e.io/v1\nkind: Widget\nmetadata: {name: w}\n---\n\
+             apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\n---\n\
+             apiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\n---\n\
+             apiVersion: v1\nkind: Namespace\nmetadata: {name: n}\n---\n\
+             apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\n\
+             apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: widgets.e.io}\n",
+        );
+        let order: Vec<String> = install_order(&d).iter().map(|d| doc_label(d)).collect();
+        assert_eq!(
+            order,
+            [
+                "customresourcedefinition.apiextensions.k8s.io/widgets.e.io",
+                "namespace/n",
+                "configmap/b",
+                "configmap/a",
+                "deployment.apps/d",
+                "widget.e.io/w",
+            ]
+        );
+    }
+}
