@@ -197,6 +197,8 @@ up() {
     mkdir -p "$STATE/logs"
     if ! ready; then
         stop_all
+        # A start that fails half-way stops what it started.
+        trap 'if [ $? != 0 ]; then stop_all; fi' EXIT
         rm -rf "$STATE/etcd" "$STATE/certs"
         mkdir -p "$STATE/logs" "$STATE/certs"
         local client peer apiport
@@ -229,6 +231,7 @@ up() {
         wait_for "the default namespace" 60 api /api/v1/namespaces/default
         wait_for "the default service account" 60 api /api/v1/namespaces/default/serviceaccounts/default
         ready || die "the cluster did not come up; logs in $STATE/logs/"
+        trap - EXIT
     fi
     stop kubelet
     if [ "$kubelet" = 1 ]; then
