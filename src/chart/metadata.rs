@@ -123,6 +123,8 @@ pub enum MetadataError {
     BadType(String),
     #[error("kubeVersion: {0}")]
     BadKubeVersion(String),
+    #[error("kubeVersion: chart requires kubeVersion: {constraint} which is incompatible with Kubernetes {version}")]
+    IncompatibleKubeVersion { constraint: String, version: String },
     #[error("dependencies[{0}]: name: missing")]
     DependencyName(usize),
     #[error("dependencies[{index}]: alias: '{alias}' may contain only letters, digits, '-' and '_'")]
@@ -205,6 +207,25 @@ impl Metadata {
             }
         }
         Ok(())
+    }
+
+    /// Checks the chart's `kubeVersion` constraint against a Kubernetes version such as
+    /// `v1.30.2` or `1.30.2-gke.100` (no constraint: always fine).
+    ///
+    /// # Errors
+    /// The version does not satisfy the constraint, or does not parse.
+    pub fn ensure_kube_version(&self, kube_version: &str) -> Result<(), MetadataError> {
+        if self.kube_version.is_empty() {
+            return Ok(());
+        }
+        let constraint =
+            Constraint::parse(&self.kube_version).map_err(|e| MetadataError::BadKubeVersion(e.to_string()))?;
+        let incompatible = || MetadataError::IncompatibleKubeVersion {
+            constraint: self.kube_version.clone(),
+            version: kube_version.to_string(),
+        };
+        let version = super::constraint::parse_version(kube_version).ok_or_else(incompatible)?;
+        if constraint.matches(&version) { Ok(()) } else { Err(incompatible()) }
     }
 
     /// Whether this is a library chart (renders nothing itself).
@@ -309,6 +330,10 @@ mod tests {
         assert_eq!(bad.ensure_valid().unwrap_err().to_string(), "version: 'one' is not a SemVer 2 version");
         let bad = meta("apiVersion: v3\nname: web\nversion: 1.0.0\n");
         assert!(bad.ensure_valid().unwrap_err().to_string().starts_with("apiVersion:"));
+        let k = meta("apiVersion: v2\nname: web\nversion: 1.0.0\nkubeVersion: '>=1.22.0-0'\n");
+        k.ensure_kube_version("v1.30.1").unwrap();
+        k.ensure_kube_version("1.29.0-gke.1").unwrap();
+        assert!(k.ensure_kube_version("v1.21.9").is_err());
         let bad = meta("apiVersion: v2\nname: web\nversion: 1.0.0\nkubeVersion: '>>1'\n");
         assert!(bad.ensure_valid().unwrap_err().to_string().starts_with("kubeVersion:"));
     }

@@ -7,6 +7,7 @@ use rudder::chart::{self, package::PackageOptions};
 
 /// Package a chart directory into NAME-VERSION.tgz (same input, same bytes).
 #[derive(Debug, clap::Args)]
+#[command(disable_version_flag = true)]
 pub struct Args {
     /// Chart directory.
     chart: PathBuf,

@@ -1,8 +1,11 @@
 //! The one integration test binary; each area is a submodule.
 
+mod chart_load;
+mod chart_values;
 mod cli_build;
 mod help;
 mod layers;
 mod overlay_golden;
+mod package;
 mod remote;
 mod support;

@@ -17,6 +17,9 @@
 //!   error when it is not a mapping), with the parent's `global` copied in first: parent
 //!   scalars and lists overwrite, parent mappings are merged over the subchart's (parent
 //!   wins); then the subchart's own defaults are coalesced under that section, recursively.
+//! - Helm's copy of `global` is one level deep, so mappings two levels under `global` are
+//!   shared between a chart and its subcharts: a subchart's nested global defaults show up
+//!   in the parent's `global` too (see `shared_global_paths`).
 
 use crate::chart::Chart;
 use crate::yaml::{Map, Value};
@@ -93,6 +96,7 @@ fn remove_nulls(m: &mut Map) {
 }
 
 fn coalesce_deps(chart: &Chart, dest: &mut Map, merge: bool) -> Result<(), Error> {
+    let mut shared_by_sub: Vec<(String, Vec<(String, String)>)> = Vec::new();
     for sub in &chart.dependencies {
         let name = sub.name().to_string();
         let mut section = match dest.get_mut(&name) {
@@ -106,11 +110,80 @@ fn coalesce_deps(chart: &Chart, dest: &mut Map, merge: bool) -> Result<(), Error
                 });
             }
         };
+        let shared = shared_global_paths(dest);
         coalesce_globals(&mut section, dest);
         coalesce(sub, &mut section, merge)?;
-        dest.insert(name, Value::Map(section));
+        // Write back what the subchart did to the shared tables (see `shared_global_paths`).
+        for (key, k2) in &shared {
+            if let Some(v @ Value::Map(_)) = global_at(&section, key, k2) {
+                let v = v.clone();
+                if let Some(Value::Map(slot)) = dest.get_mut(GLOBAL).and_then(|g| g.get_mut(key)) {
+                    slot.insert(k2.clone(), v);
+                }
+            }
+        }
+        dest.insert(name.clone(), Value::Map(section));
+        shared_by_sub.push((name, shared));
+    }
+    // Every subchart sees the final state of the tables it shares with this chart.
+    for (name, shared) in shared_by_sub {
+        for (key, k2) in shared {
+            let Some(v) = global_at(dest, &key, &k2).cloned() else {
+                continue;
+            };
+            if let Some(Value::Map(section)) = dest.get_mut(&name) {
+                overwrite_shared(section, &key, &k2, &v, chart_of(chart, &name));
+            }
+        }
     }
     Ok(())
+}
+
+/// Helm copies `global` into a subchart one level deep only, so a mapping two levels
+/// under `global` (`global.a.b` when it is a mapping) is the same object in the parent
+/// and every subchart below it: what one of them merges into it shows in all (even in the
+/// parent's own values). These are the paths of such mappings in `dest`'s `global`.
+fn shared_global_paths(dest: &Map) -> Vec<(String, String)> {
+    let Some(Value::Map(g)) = dest.get(GLOBAL) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (key, v) in g {
+        if let Value::Map(inner) = v {
+            for (k2, v2) in inner {
+                if matches!(v2, Value::Map(_)) {
+                    out.push((key.clone(), k2.clone()));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn global_at<'a>(m: &'a Map, key: &str, k2: &str) -> Option<&'a Value> {
+    m.get(GLOBAL)?.get(key)?.get(k2)
+}
+
+fn chart_of<'a>(chart: &'a Chart, name: &str) -> Option<&'a Chart> {
+    chart.dependencies.iter().find(|c| c.name() == name)
+}
+
+/// Sets `global.key.k2` to `v` in a subchart section and, recursively, its subcharts'
+/// sections, wherever it is a mapping.
+fn overwrite_shared(section: &mut Map, key: &str, k2: &str, v: &Value, chart: Option<&Chart>) {
+    if let Some(Value::Map(slot)) = section.get_mut(GLOBAL).and_then(|g| g.get_mut(key))
+        && matches!(slot.get(k2), Some(Value::Map(_)))
+    {
+        slot.insert(k2.to_string(), v.clone());
+    }
+    let Some(chart) = chart else {
+        return;
+    };
+    for sub in &chart.dependencies {
+        if let Some(Value::Map(inner)) = section.get_mut(sub.name()) {
+            overwrite_shared(inner, key, k2, v, Some(sub));
+        }
+    }
 }
 
 /// Copies the parent's `global` into a subchart's section (see the module rules).

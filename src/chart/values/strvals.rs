@@ -292,7 +292,8 @@ impl Parser {
     fn index(&mut self) -> Result<i64, Stop> {
         let (text, last) = self.until(&[']']);
         if last.is_none() {
-            return fail(format!("error parsing index: '{text}' is not closed with ']'"));
+            // Helm treats input ending inside an index as the end of input (nothing set).
+            return Err(Stop::Eof);
         }
         text.parse::<i64>()
             .map_err(|_| Stop::Fail(format!("error parsing index: '{text}' is not a number")))
@@ -453,6 +454,7 @@ mod tests {
         ok("a.b.c=1,a.b.d=2", "a: {b: {c: 1, d: 2}}");
         ok("a.b=", "a: {b: ''}");
         ok("a=x=y", "a: x=y");
+        ok("a=1,b[2", "a: 1");
     }
 
     #[test]
@@ -465,6 +467,7 @@ mod tests {
             "a[-1]=x",
             "a[x]=y",
             "a[0]b=c",
+            "a[1]x",
             "a[65537]=x",
             "a=1,a.b=2",
             "a.b=1,a[0]=2",
@@ -487,6 +490,39 @@ mod tests {
         let mut m = Map::new();
         parse_into(r"a.b=x,y=z\.w", &mut m, Mode::Literal).unwrap();
         assert_eq!(m, yaml(r"{a: {b: 'x,y=z\.w'}}"));
+    }
+
+    fn scalar() -> impl proptest::strategy::Strategy<Value = Value> {
+        use proptest::prelude::*;
+        prop_oneof![
+            any::<i64>().prop_map(Value::Int),
+            any::<bool>().prop_map(Value::Bool),
+            Just(Value::Null),
+            "s[a-z0-9 ,.=\\\\{}\\[\\]_-]{0,8}".prop_map(Value::String),
+        ]
+    }
+
+    fn tree() -> impl proptest::strategy::Strategy<Value = Map> {
+        use proptest::prelude::*;
+        let key = "[a-z][a-z0-9.,=_-]{0,6}";
+        let leaf = prop_oneof![
+            scalar(),
+            proptest::collection::vec(scalar(), 1..4).prop_map(Value::Seq),
+        ];
+        let value = leaf.prop_recursive(3, 16, 4, move |inner| {
+            proptest::collection::vec((key, inner), 1..4)
+                .prop_map(|kv| Value::Map(kv.into_iter().collect()))
+        });
+        proptest::collection::vec((key, value), 1..5).prop_map(|kv| kv.into_iter().collect())
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn set_parses_back_to_what_it_prints(m in tree()) {
+            let printed = to_set_arg(&m);
+            let back = parse(&printed).map_err(|e| proptest::test_runner::TestCaseError::fail(format!("{printed}: {e}")))?;
+            proptest::prop_assert_eq!(back, m, "{}", printed);
+        }
     }
 
     #[test]
