@@ -161,6 +161,7 @@ pub fn load_files(files: Vec<ChartFile>, source_name: &str) -> Result<Chart, Err
     };
     let mut metadata: Option<Metadata> = None;
     let mut requirements: Option<Value> = None;
+    let mut helm2_files: Vec<ChartFile> = Vec::new();
     let mut chart = Chart {
         metadata: Metadata::default(),
         values: Value::Map(Default::default()),
@@ -205,9 +206,13 @@ pub fn load_files(files: Vec<ChartFile>, source_name: &str) -> Result<Chart, Err
                 chart.schema = Some(schema);
                 chart.schema_text = Some(String::from_utf8_lossy(&f.data).into_owned());
             }
-            "requirements.yaml" => requirements = Some(first_doc(&f, source_name)?),
+            // Helm 2's dependency files: read for any apiVersion, kept as files for v1.
+            "requirements.yaml" => {
+                requirements = Some(first_doc(&f, source_name)?);
+                helm2_files.push(f);
+            }
+            "requirements.lock" => helm2_files.push(f),
             "Chart.lock" => chart.lock = Some(String::from_utf8_lossy(&f.data).into_owned()),
-            "requirements.lock" => {}
             name if name.starts_with("templates/") => chart.templates.push(f),
             name if name.starts_with("charts/") && !name.ends_with(".prov") => {
                 let rest = &name["charts/".len()..];
@@ -238,14 +243,17 @@ pub fn load_files(files: Vec<ChartFile>, source_name: &str) -> Result<Chart, Err
     if metadata.api_version.is_empty() {
         metadata.api_version = "v1".into();
     }
-    if metadata.api_version == "v1"
-        && let Some(req) = requirements
+    if let Some(req) = requirements
+        && req.get("dependencies").is_some()
     {
         let deps = Metadata::from_value(&req).map_err(|e| Error::Metadata {
             chart: source_name.to_string(),
             source: e,
         })?;
         metadata.dependencies = deps.dependencies;
+    }
+    if metadata.api_version == "v1" {
+        chart.files.extend(helm2_files);
     }
     metadata.ensure_valid().map_err(|e| Error::Metadata {
         chart: source_name.to_string(),

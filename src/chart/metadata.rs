@@ -57,7 +57,8 @@ pub struct Dependency {
     /// A version or SemVer constraint.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub version: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    /// Always written, as Helm writes it (`repository: ""`).
+    #[serde(default)]
     pub repository: String,
     /// Comma-separated values paths; the first that holds a boolean enables or disables it.
     #[serde(default, skip_serializing_if = "String::is_empty")]

@@ -124,7 +124,7 @@ fn yaml_output_is_the_canonical_emitter() {
         tmp.path(),
         &[
             ("c/Chart.yaml", "apiVersion: v2\nname: c\nversion: 0.1.0\n"),
-            ("c/values.yaml", "b: {y: 1, x: [1, two]}\na: 'yes'\n"),
+            ("c/values.yaml", "b: {z: 1, x: [1, two]}\na: 'yes'\n"),
         ],
     );
     let out = rudder(tmp.path(), &["values", "c", "--set", "c=3"]);
@@ -135,7 +135,7 @@ fn yaml_output_is_the_canonical_emitter() {
       x:
       - 1
       - two
-      "y": 1
+      z: 1
     c: 3
     "#);
 }

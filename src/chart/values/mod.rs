@@ -68,7 +68,7 @@ pub enum Error {
     },
     #[error("{chart}: Chart.yaml: dependencies: found in Chart.yaml, but missing in charts/ directory: {missing}")]
     MissingDependencies { chart: String, missing: String },
-    #[error("{chart}: values.schema.json: {message}")]
+    #[error("{chart}: values do not match the schema: {message}")]
     Schema { chart: String, message: String },
 }
 
