@@ -157,7 +157,9 @@ impl Constraint {
 
     /// Whether `version` satisfies the constraint.
     pub fn matches(&self, version: &Version) -> bool {
-        self.alternatives.iter().any(|terms| terms.iter().all(|t| t.matches(version)))
+        self.alternatives
+            .iter()
+            .any(|terms| terms.iter().all(|t| t.matches(version)))
     }
 
     /// The text the constraint was parsed from.
@@ -238,9 +240,8 @@ impl Term {
             build: semver::BuildMetadata::EMPTY,
             ..self.version.clone()
         };
-        let in_wild = |v: &Version| {
-            cmp(v, &base) != Less && bump(&base, self.given).is_none_or(|hi| cmp(v, &hi) == Less)
-        };
+        let in_wild =
+            |v: &Version| cmp(v, &base) != Less && bump(&base, self.given).is_none_or(|hi| cmp(v, &hi) == Less);
         match self.op {
             Op::Eq if self.wildcard || self.given == 0 => in_wild(v),
             Op::Eq => cmp(v, &base) == Equal,

@@ -112,7 +112,11 @@ fn walk(
     names.sort();
     for name in names {
         let path = dir.join(&name);
-        let rel_name = if rel.is_empty() { name.clone() } else { format!("{rel}/{name}") };
+        let rel_name = if rel.is_empty() {
+            name.clone()
+        } else {
+            format!("{rel}/{name}")
+        };
         // Follows symlinks, as Helm's directory loader does.
         let meta = fs_err::metadata(&path).map_err(|e| read_err(&path, e))?;
         if rules.ignored(&rel_name, meta.is_dir()) {
@@ -229,7 +233,11 @@ pub fn load_files(files: Vec<ChartFile>, source_name: &str) -> Result<Chart, Err
                 if name.starts_with("crds/") {
                     chart.crds.push(f.clone());
                 }
-                if chart.readme.is_none() && matches!(name.to_ascii_lowercase().as_str(), "readme.md" | "readme.txt" | "readme")
+                if chart.readme.is_none()
+                    && matches!(
+                        name.to_ascii_lowercase().as_str(),
+                        "readme.md" | "readme.txt" | "readme"
+                    )
                 {
                     chart.readme = Some(String::from_utf8_lossy(&f.data).into_owned());
                 }

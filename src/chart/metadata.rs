@@ -143,13 +143,18 @@ impl Metadata {
     /// A field of the wrong type, e.g. `version: [1]`.
     pub fn from_value(v: &Value) -> Result<Metadata, MetadataError> {
         let mut json = v.to_json();
-        // Helm reads versions written as YAML numbers (`version: 1.0`) as their text.
+        // Helm reads versions written as YAML numbers as the JSON number's text:
+        // `version: 1.0` is "1", `appVersion: 1.10` is "1.1".
         if let Some(obj) = json.as_object_mut() {
             for key in ["version", "appVersion", "kubeVersion", "name"] {
                 if let Some(x) = obj.get_mut(key)
-                    && x.is_number()
+                    && let Some(n) = x.as_number()
                 {
-                    *x = serde_json::Value::String(x.to_string());
+                    let text = match n.as_f64() {
+                        Some(f) if n.is_f64() && f.fract() == 0.0 && f.abs() < 1e21 => format!("{}", f as i64),
+                        _ => n.to_string(),
+                    };
+                    *x = serde_json::Value::String(text);
                 }
             }
         }
@@ -196,7 +201,10 @@ impl Metadata {
                 return Err(MetadataError::DependencyName(index));
             }
             if !dep.alias.is_empty()
-                && !dep.alias.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+                && !dep
+                    .alias
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
             {
                 return Err(MetadataError::BadAlias {
                     index,
@@ -226,7 +234,11 @@ impl Metadata {
             version: kube_version.to_string(),
         };
         let version = super::constraint::parse_version(kube_version).ok_or_else(incompatible)?;
-        if constraint.matches(&version) { Ok(()) } else { Err(incompatible()) }
+        if constraint.matches(&version) {
+            Ok(())
+        } else {
+            Err(incompatible())
+        }
     }
 
     /// Whether this is a library chart (renders nothing itself).
@@ -307,6 +319,8 @@ mod tests {
              maintainers:\n- name: me\n  url: https://x\nannotations:\n  k: v\n",
         );
         assert_eq!(m.app_version, "4.5");
+        assert_eq!(meta("version: 1.0\nappVersion: 1.10\n").version, "1");
+        assert_eq!(meta("version: 1.0\nappVersion: 1.10\n").app_version, "1.1");
         assert!(m.is_library());
         assert_eq!(m.dependencies[0].effective_name(), "store");
         assert_eq!(
@@ -322,13 +336,16 @@ mod tests {
         m.ensure_valid().unwrap();
         let t = m.template_value();
         assert_eq!(t.str_at(&["AppVersion"]), Some("4.5"));
-        assert_eq!(t.str_at(&["Maintainers"]).is_none(), true);
+        assert!(t.str_at(&["Maintainers"]).is_none());
     }
 
     #[test]
     fn validation_names_the_field() {
         let bad = meta("apiVersion: v2\nname: web\nversion: one\n");
-        assert_eq!(bad.ensure_valid().unwrap_err().to_string(), "version: 'one' is not a SemVer 2 version");
+        assert_eq!(
+            bad.ensure_valid().unwrap_err().to_string(),
+            "version: 'one' is not a SemVer 2 version"
+        );
         let bad = meta("apiVersion: v3\nname: web\nversion: 1.0.0\n");
         assert!(bad.ensure_valid().unwrap_err().to_string().starts_with("apiVersion:"));
         let k = meta("apiVersion: v2\nname: web\nversion: 1.0.0\nkubeVersion: '>=1.22.0-0'\n");

@@ -97,7 +97,11 @@ pub enum Error {
     #[error("{0}")]
     Yaml(#[from] crate::yaml::ParseError),
     #[error("{chart}: {file}: {message}")]
-    File { chart: String, file: String, message: String },
+    File {
+        chart: String,
+        file: String,
+        message: String,
+    },
     #[error(transparent)]
     Archive(#[from] archive::ArchiveError),
 }

@@ -8,8 +8,10 @@ use rudder::chart::{self, values};
 
 use super::values_flags::ValuesFlags;
 
-/// Print the final values of a chart (defaults, values files and --set flags coalesced,
-/// subcharts scoped, globals copied down), without rendering templates.
+/// Print the final values a chart's templates will see, without rendering them.
+///
+/// Chart defaults, values files and --set flags coalesced as Helm does, subcharts scoped
+/// under their names, globals copied down, disabled subcharts dropped, schemas checked.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Chart directory or .tgz package.

@@ -73,7 +73,10 @@ fn invalid_chart_yaml_names_the_field() {
         ("version: one", "version: 'one' is not a SemVer 2 version"),
         ("version: 1.0.0\napiVersion: v9", "apiVersion: 'v9' is not v1 or v2"),
         ("version: 1.0.0\nkubeVersion: '>>1.20'", "kubeVersion:"),
-        ("version: 1.0.0\ntype: plugin", "type: 'plugin' is not application or library"),
+        (
+            "version: 1.0.0\ntype: plugin",
+            "type: 'plugin' is not application or library",
+        ),
         ("version: 1.0.0\nname: a/b", "name: 'a/b'"),
     ];
     for (extra, want) in cases {
@@ -138,9 +141,16 @@ fn hostile_archives_are_refused() {
 fn subchart_archives_load_and_bad_ones_name_the_subchart() {
     let tmp = chart_dir(&[("p/Chart.yaml", "apiVersion: v2\nname: p\nversion: 0.1.0\n")]);
     std::fs::create_dir_all(tmp.path().join("p/charts")).unwrap();
-    hostile_tgz(&tmp.path().join("p/charts/c-0.1.0.tgz"), "c/link", tar::EntryType::Symlink);
+    hostile_tgz(
+        &tmp.path().join("p/charts/c-0.1.0.tgz"),
+        "c/link",
+        tar::EntryType::Symlink,
+    );
     let err = error_of(tmp.path(), &["values", "p"]);
-    assert!(err.contains("charts/c-0.1.0.tgz") && err.contains("symbolic links"), "{err}");
+    assert!(
+        err.contains("charts/c-0.1.0.tgz") && err.contains("symbolic links"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -179,4 +189,9 @@ fn show_values_readme_crds_all() {
     ---
     kind: CustomResourceDefinition
     ");
+}
+
+#[test]
+fn show_help() {
+    insta::assert_snapshot!(crate::chart_values::help_text(&["show", "--help"]));
 }

@@ -37,7 +37,10 @@ fn run_case(dir: &Path) -> Result<(), String> {
         }
     } else {
         if out.status.code() != Some(1) {
-            return Err(format!("expected an error (Helm refused), got exit {:?}: {stdout}", out.status.code()));
+            return Err(format!(
+                "expected an error (Helm refused), got exit {:?}: {stdout}",
+                out.status.code()
+            ));
         }
         if !stderr.starts_with("error: ") || stderr.lines().count() != 1 {
             return Err(format!("error should be one line: {stderr}"));
@@ -52,9 +55,19 @@ fn values_agree_with_helm() {
     assert!(all.len() >= 80, "only {} cases", all.len());
     let failures: Vec<String> = all
         .iter()
-        .filter_map(|d| run_case(d).err().map(|e| format!("{}: {e}", d.file_name().unwrap().to_string_lossy())))
+        .filter_map(|d| {
+            run_case(d)
+                .err()
+                .map(|e| format!("{}: {e}", d.file_name().unwrap().to_string_lossy()))
+        })
         .collect();
-    assert!(failures.is_empty(), "{} of {} cases differ:\n{}", failures.len(), all.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases differ:\n{}",
+        failures.len(),
+        all.len(),
+        failures.join("\n")
+    );
 }
 
 fn write(dir: &Path, files: &[(&str, &str)]) {
@@ -72,7 +85,10 @@ fn missing_dependency_is_an_error() {
     let tmp = tempfile::tempdir().unwrap();
     write(
         tmp.path(),
-        &[("c/Chart.yaml", "apiVersion: v2\nname: c\nversion: 0.1.0\ndependencies:\n- name: ghost\n  version: 1.0.0\n")],
+        &[(
+            "c/Chart.yaml",
+            "apiVersion: v2\nname: c\nversion: 0.1.0\ndependencies:\n- name: ghost\n  version: 1.0.0\n",
+        )],
     );
     let out = rudder(tmp.path(), &["values", "c"]);
     assert_eq!(out.status.code(), Some(1));
@@ -138,4 +154,20 @@ fn yaml_output_is_the_canonical_emitter() {
       z: 1
     c: 3
     "#);
+}
+
+#[test]
+fn values_help() {
+    insta::assert_snapshot!(help_text(&["values", "--help"]));
+}
+
+/// `--help` of a subcommand at a fixed width (clap wraps to $COLUMNS).
+pub fn help_text(args: &[&str]) -> String {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_rudder"))
+        .args(args)
+        .env("COLUMNS", "100")
+        .output()
+        .expect("run rudder");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
 }

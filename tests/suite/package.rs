@@ -42,10 +42,24 @@ fn version_and_app_version_overrides() {
     std::fs::write(tmp.path().join(&name), bytes).unwrap();
     let out = rudder(tmp.path(), &["show", "chart", &name]);
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("version: 2.0.0") && text.contains("appVersion: v9"), "{text}");
+    assert!(
+        text.contains("version: 2.0.0") && text.contains("appVersion: v9"),
+        "{text}"
+    );
     let tmp2 = tempfile::tempdir().unwrap();
     let dest = tmp2.path().to_string_lossy().into_owned();
-    let out = rudder(&root().join("fixtures/chart-load"), &["package", "minimal/chart", "-d", &dest, "--version", "x"]);
+    let out = rudder(
+        &root().join("fixtures/chart-load"),
+        &["package", "minimal/chart", "-d", &dest, "--version", "x"],
+    );
     assert_eq!(out.status.code(), Some(1));
-    assert!(std::fs::read_dir(tmp2.path()).unwrap().next().is_none(), "nothing half-written");
+    assert!(
+        std::fs::read_dir(tmp2.path()).unwrap().next().is_none(),
+        "nothing half-written"
+    );
+}
+
+#[test]
+fn package_help() {
+    insta::assert_snapshot!(crate::chart_values::help_text(&["package", "--help"]));
 }

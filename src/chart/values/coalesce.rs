@@ -222,8 +222,11 @@ fn coalesce_globals(dest: &mut Map, parent: &Map) {
 
 /// Merges `src` under `dst` (`dst` wins), see the module rules.
 pub fn coalesce_tables(dst: &mut Map, mut src: Map, merge: bool) {
-    let src_non_null: std::collections::HashSet<String> =
-        src.iter().filter(|(_, v)| !v.is_null()).map(|(k, _)| k.clone()).collect();
+    let src_non_null: std::collections::HashSet<String> = src
+        .iter()
+        .filter(|(_, v)| !v.is_null())
+        .map(|(k, _)| k.clone())
+        .collect();
     for (k, v) in dst.iter() {
         if v.is_null() {
             src.insert(k.clone(), Value::Null);

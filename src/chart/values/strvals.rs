@@ -159,7 +159,11 @@ impl Parser {
     }
 
     fn key(&mut self, data: &mut Map, level: usize) -> Result<(), Stop> {
-        let stops: &[char] = if self.literal() { &['=', '[', '.'] } else { &['=', '[', ',', '.'] };
+        let stops: &[char] = if self.literal() {
+            &['=', '[', '.']
+        } else {
+            &['=', '[', ',', '.']
+        };
         let (k, last) = self.until(stops);
         match last {
             None if k.is_empty() => Err(Stop::Eof),
@@ -363,7 +367,9 @@ fn set_index(mut list: Vec<Value>, idx: i64, value: Value) -> (Vec<Value>, Resul
     if idx > MAX_INDEX {
         return (
             list,
-            fail(format!("index of {idx} is greater than maximum supported index of {MAX_INDEX}")),
+            fail(format!(
+                "index of {idx} is greater than maximum supported index of {MAX_INDEX}"
+            )),
         );
     }
     let idx = idx as usize;
@@ -380,8 +386,7 @@ pub fn to_set_arg(m: &Map) -> String {
     fn esc(s: &str, extra: &[char]) -> String {
         let mut out = String::new();
         for c in s.chars() {
-            if c == '\\' || c == ',' || c == '=' || c == '.' || c == '[' || c == '{' || c == '}' || extra.contains(&c)
-            {
+            if c == '\\' || c == ',' || c == '=' || c == '.' || c == '[' || c == '{' || c == '}' || extra.contains(&c) {
                 out.push('\\');
             }
             out.push(c);
@@ -505,13 +510,9 @@ mod tests {
     fn tree() -> impl proptest::strategy::Strategy<Value = Map> {
         use proptest::prelude::*;
         let key = "[a-z][a-z0-9.,=_-]{0,6}";
-        let leaf = prop_oneof![
-            scalar(),
-            proptest::collection::vec(scalar(), 1..4).prop_map(Value::Seq),
-        ];
+        let leaf = prop_oneof![scalar(), proptest::collection::vec(scalar(), 1..4).prop_map(Value::Seq),];
         let value = leaf.prop_recursive(3, 16, 4, move |inner| {
-            proptest::collection::vec((key, inner), 1..4)
-                .prop_map(|kv| Value::Map(kv.into_iter().collect()))
+            proptest::collection::vec((key, inner), 1..4).prop_map(|kv| Value::Map(kv.into_iter().collect()))
         });
         proptest::collection::vec((key, value), 1..5).prop_map(|kv| kv.into_iter().collect())
     }
