@@ -38,7 +38,7 @@ pub fn load(path: &Path) -> Result<Chart, Error> {
 fn read_err(path: &Path, e: std::io::Error) -> Error {
     Error::Read {
         path: path.to_path_buf(),
-        message: e.kind().to_string(),
+        message: super::io_message(&e),
     }
 }
 

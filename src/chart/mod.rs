@@ -81,6 +81,16 @@ impl Chart {
     }
 }
 
+/// A short, lowercase description of an I/O failure (the path is named by the caller).
+pub(crate) fn io_message(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        std::io::ErrorKind::IsADirectory => "is a directory".into(),
+        kind => kind.to_string(),
+    }
+}
+
 /// Why a chart could not be loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {

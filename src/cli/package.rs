@@ -23,7 +23,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let chart = chart::load(&args.chart).with_context(|| format!("loading chart {}", args.chart.display()))?;
+    let chart = chart::load(&args.chart).context("loading the chart")?;
     let opts = PackageOptions {
         version: args.version.clone(),
         app_version: args.app_version.clone(),

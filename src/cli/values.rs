@@ -24,7 +24,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let chart = chart::load(&args.chart).with_context(|| format!("loading chart {}", args.chart.display()))?;
+    let chart = chart::load(&args.chart).context("loading the chart")?;
     let (_, vals) = values::compute(&chart, &args.values.to_options())
         .with_context(|| format!("computing values of chart '{}'", chart.name()))?;
     let text = match args.output.as_str() {

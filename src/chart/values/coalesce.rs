@@ -276,6 +276,47 @@ mod tests {
         assert_eq!(dst, map("a: {b: null}\n"));
     }
 
+    fn tree() -> impl proptest::strategy::Strategy<Value = Map> {
+        use proptest::prelude::*;
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<i64>().prop_map(Value::Int),
+            "[a-z]{0,4}".prop_map(Value::String),
+            proptest::collection::vec(any::<bool>().prop_map(Value::Bool), 0..3).prop_map(Value::Seq),
+        ];
+        let value = leaf.prop_recursive(3, 24, 4, |inner| {
+            proptest::collection::vec(("[a-c]", inner), 0..4).prop_map(|kv| Value::Map(kv.into_iter().collect()))
+        });
+        proptest::collection::vec(("[a-e]", value), 0..5).prop_map(|kv| kv.into_iter().collect())
+    }
+
+    proptest::proptest! {
+        /// An empty values layer changes nothing, on either side.
+        #[test]
+        fn empty_layer_changes_nothing(m in tree()) {
+            let mut over_empty = Map::new();
+            merge_maps(&mut over_empty, m.clone());
+            proptest::prop_assert_eq!(&over_empty, &m);
+            let mut under = m.clone();
+            merge_maps(&mut under, Map::new());
+            proptest::prop_assert_eq!(&under, &m);
+            let mut coalesced = m.clone();
+            coalesce_tables(&mut coalesced, Map::new(), true);
+            proptest::prop_assert_eq!(&coalesced, &m);
+        }
+
+        /// Merging (nulls kept) is idempotent: layering the same defaults twice equals
+        /// once. (Coalescing is not: a user null deletes a default once.)
+        #[test]
+        fn merging_twice_equals_once(user in tree(), defaults in tree()) {
+            let mut once = user.clone();
+            coalesce_tables(&mut once, defaults.clone(), true);
+            let mut twice = once.clone();
+            coalesce_tables(&mut twice, defaults, true);
+            proptest::prop_assert_eq!(twice, once);
+        }
+    }
+
     #[test]
     fn files_layer_maps_only() {
         let mut base = map("a: {b: 1, c: [1]}\nd: {e: 1}\n");

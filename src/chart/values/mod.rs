@@ -180,7 +180,7 @@ fn apply(base: &mut Map, arg: &str, flag: &'static str, mode: Mode) -> Result<()
 fn read_values_file(path: &Path) -> Result<Map, Error> {
     let bytes = fs_err::read(path).map_err(|e| Error::ReadValues {
         path: path.to_path_buf(),
-        message: e.kind().to_string(),
+        message: crate::chart::io_message(&e),
     })?;
     let docs = yaml::parse_bytes(&bytes, Dialect::Helm, &path.display().to_string())?;
     match docs.into_iter().next().map(|d| d.value) {

@@ -152,7 +152,7 @@ impl Parser {
             Mode::String | Mode::Literal => Ok(Value::String(text)),
             Mode::File => match fs_err::read(&text) {
                 Ok(bytes) => Ok(Value::String(String::from_utf8_lossy(&bytes).into_owned())),
-                Err(e) => fail(format!("reading file '{text}': {}", e.kind())),
+                Err(e) => fail(format!("reading file '{text}': {}", crate::chart::io_message(&e))),
             },
             Mode::Json => unreachable!("JSON values are read by json_value"),
         }
