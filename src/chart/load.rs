@@ -270,12 +270,21 @@ pub fn load_files(files: Vec<ChartFile>, source_name: &str) -> Result<Chart, Err
     chart.metadata = metadata;
     for (name, files) in subcharts {
         let sub_source = format!("{source_name}/charts/{name}");
-        let sub = if files.len() == 1 && files[0].name.is_empty() {
-            if !name.ends_with(".tgz") {
-                continue;
+        let sub = if name.ends_with(".tgz") {
+            match files.iter().find(|f| f.name.is_empty()) {
+                Some(f) => load_archive_bytes(&f.data, &sub_source)?,
+                None => {
+                    return Err(Error::File {
+                        chart: source_name.to_string(),
+                        file: format!("charts/{name}"),
+                        message: "is a directory, not a chart archive".into(),
+                    });
+                }
             }
-            load_archive_bytes(&files[0].data, &sub_source)?
         } else {
+            // As Helm: a plain file in charts/ is read as a chart without its files, so
+            // it fails for want of a Chart.yaml.
+            let files: Vec<ChartFile> = files.into_iter().filter(|f| !f.name.is_empty()).collect();
             load_files(files, &sub_source)?
         };
         chart.dependencies.push(sub);

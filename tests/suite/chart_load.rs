@@ -195,3 +195,20 @@ fn show_values_readme_crds_all() {
 fn show_help() {
     insta::assert_snapshot!(crate::chart_values::help_text(&["show", "--help"]));
 }
+
+/// As Helm: a file directly in charts/ that is not a .tgz is read as a chart and fails.
+#[test]
+fn stray_file_in_charts_is_an_error() {
+    let tmp = chart_dir(&[
+        ("c/Chart.yaml", "apiVersion: v2\nname: c\nversion: 0.1.0\n"),
+        ("c/charts/README.md", "hi\n"),
+    ]);
+    let err = error_of(tmp.path(), &["show", "chart", "c"]);
+    assert!(err.contains("charts/README.md: Chart.yaml file is missing"), "{err}");
+    let tmp = chart_dir(&[
+        ("c/Chart.yaml", "apiVersion: v2\nname: c\nversion: 0.1.0\n"),
+        ("c/charts/.gitkeep", ""),
+        ("c/charts/_skipped.md", ""),
+    ]);
+    assert!(rudder(tmp.path(), &["show", "chart", "c"]).status.success());
+}
