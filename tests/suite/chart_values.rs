@@ -134,6 +134,23 @@ fn comma_separated_values_files() {
 }
 
 #[test]
+fn values_file_from_stdin() {
+    use std::io::Write;
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path(), &[("c/Chart.yaml", "apiVersion: v2\nname: c\nversion: 0.1.0\n")]);
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_rudder"))
+        .args(["values", "c", "-f", "-", "-o", "json"])
+        .current_dir(tmp.path())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"a: yes\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "{\n  \"a\": true\n}");
+}
+
+#[test]
 fn yaml_output_is_the_canonical_emitter() {
     let tmp = tempfile::tempdir().unwrap();
     write(

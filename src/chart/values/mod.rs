@@ -31,7 +31,7 @@ use crate::yaml::{self, Dialect, Map, Value};
 /// The user's values flags, as given on the command line (each list in its own order).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ValueOptions {
-    /// `-f/--values` files (relative paths against the current directory).
+    /// `-f/--values` files (relative paths against the current directory; `-` is stdin).
     pub values_files: Vec<PathBuf>,
     /// `--set a.b=1,c={x,y}`: typed values (int64, true/false/null).
     pub set: Vec<String>,
@@ -176,13 +176,21 @@ fn apply(base: &mut Map, arg: &str, flag: &'static str, mode: Mode) -> Result<()
     })
 }
 
-/// Reads one `-f` file: a mapping (an empty file is an empty mapping).
+/// Reads one `-f` file: a mapping (an empty file is an empty mapping). `-` is standard
+/// input, as in Helm.
 fn read_values_file(path: &Path) -> Result<Map, Error> {
-    let bytes = fs_err::read(path).map_err(|e| Error::ReadValues {
+    let read_err = |e: std::io::Error| Error::ReadValues {
         path: path.to_path_buf(),
         message: crate::chart::io_message(&e),
-    })?;
-    let docs = yaml::parse_bytes(&bytes, Dialect::Helm, &path.display().to_string())?;
+    };
+    let (bytes, name) = if path == Path::new("-") {
+        let mut buf = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut buf).map_err(read_err)?;
+        (buf, "<stdin>".to_string())
+    } else {
+        (fs_err::read(path).map_err(read_err)?, path.display().to_string())
+    };
+    let docs = yaml::parse_bytes(&bytes, Dialect::Helm, &name)?;
     match docs.into_iter().next().map(|d| d.value) {
         None | Some(Value::Null) => Ok(Map::new()),
         Some(Value::Map(m)) => Ok(m),
