@@ -11,7 +11,7 @@ use rudder::chart::{self, package::PackageOptions};
 pub struct Args {
     /// Chart directory.
     chart: PathBuf,
-    /// Directory to write the package to.
+    /// Directory to write the package to (created when missing).
     #[arg(short = 'd', long = "destination", default_value = ".")]
     destination: PathBuf,
     /// Set the chart's version (SemVer) in the package.
