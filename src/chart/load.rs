@@ -186,7 +186,7 @@ pub fn load_files(files: Vec<ChartFile>, source_name: &str) -> Result<Chart, Err
                 let doc = first_doc(&f, source_name)?;
                 let m = Metadata::from_value(&doc).map_err(|e| Error::Metadata {
                     chart: source_name.to_string(),
-                    source: e,
+                    problem: e,
                 })?;
                 metadata = Some(m);
             }
@@ -256,7 +256,7 @@ pub fn load_files(files: Vec<ChartFile>, source_name: &str) -> Result<Chart, Err
     {
         let deps = Metadata::from_value(&req).map_err(|e| Error::Metadata {
             chart: source_name.to_string(),
-            source: e,
+            problem: e,
         })?;
         metadata.dependencies = deps.dependencies;
     }
@@ -265,7 +265,7 @@ pub fn load_files(files: Vec<ChartFile>, source_name: &str) -> Result<Chart, Err
     }
     metadata.ensure_valid().map_err(|e| Error::Metadata {
         chart: source_name.to_string(),
-        source: e,
+        problem: e,
     })?;
     chart.metadata = metadata;
     for (name, files) in subcharts {

@@ -96,15 +96,11 @@ pub(crate) fn io_message(e: &std::io::Error) -> String {
 pub enum Error {
     #[error("{path}: {message}")]
     Read { path: PathBuf, message: String },
-    #[error("{chart}: Chart.yaml: {source}")]
-    Metadata {
-        chart: String,
-        #[source]
-        source: MetadataError,
-    },
+    #[error("{chart}: Chart.yaml: {problem}")]
+    Metadata { chart: String, problem: MetadataError },
     #[error("{chart}: Chart.yaml file is missing")]
     MissingChartYaml { chart: String },
-    #[error("{0}")]
+    #[error(transparent)]
     Yaml(#[from] crate::yaml::ParseError),
     #[error("{chart}: {file}: {message}")]
     File {
