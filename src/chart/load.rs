@@ -5,7 +5,8 @@
 //! stripped; then the files are sorted into the [`Chart`]'s parts, and each `charts/NAME/`
 //! directory or `charts/*.tgz` archive becomes a subchart, loaded the same way from those
 //! files (so a parent's `.helmignore` covers its subchart directories; a subchart's own
-//! `.helmignore` was applied when it was packaged).
+//! `.helmignore` was applied when it was packaged). A UTF-8 byte order mark is dropped
+//! from every file, as Helm does.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -53,7 +54,7 @@ pub fn load_archive_bytes(bytes: &[u8], source_name: &str) -> Result<Chart, Erro
         match e.path.split_once('/') {
             Some((_, rest)) => files.push(ChartFile {
                 name: rest.to_string(),
-                data: e.data,
+                data: strip_bom(e.data),
             }),
             None if e.path == "Chart.yaml" => {
                 return Err(Error::File {
@@ -146,7 +147,10 @@ fn walk(
                 message: format!("chart exceeds the limit of {} bytes", limits.max_total),
             });
         }
-        out.push(ChartFile { name: rel_name, data });
+        out.push(ChartFile {
+            name: rel_name,
+            data: strip_bom(data),
+        });
     }
     Ok(())
 }
@@ -290,6 +294,14 @@ pub fn load_files(files: Vec<ChartFile>, source_name: &str) -> Result<Chart, Err
         chart.dependencies.push(sub);
     }
     Ok(chart)
+}
+
+/// Drops a leading UTF-8 byte order mark, as Helm's loader does for every file.
+fn strip_bom(mut data: Vec<u8>) -> Vec<u8> {
+    if data.starts_with(b"\xEF\xBB\xBF") {
+        data.drain(..3);
+    }
+    data
 }
 
 /// The first document of a YAML file (Helm dialect), null when empty.
