@@ -137,7 +137,10 @@ fn comma_separated_values_files() {
 fn values_file_from_stdin() {
     use std::io::Write;
     let tmp = tempfile::tempdir().unwrap();
-    write(tmp.path(), &[("c/Chart.yaml", "apiVersion: v2\nname: c\nversion: 0.1.0\n")]);
+    write(
+        tmp.path(),
+        &[("c/Chart.yaml", "apiVersion: v2\nname: c\nversion: 0.1.0\n")],
+    );
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_rudder"))
         .args(["values", "c", "-f", "-", "-o", "json"])
         .current_dir(tmp.path())

@@ -12,7 +12,11 @@ fn package(chart: &str, extra: &[&str]) -> (String, Vec<u8>) {
     args.extend_from_slice(extra);
     let out = rudder(&root().join("fixtures/chart-load"), &args);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let entry = std::fs::read_dir(tmp.path().join("out/dir")).unwrap().next().unwrap().unwrap();
+    let entry = std::fs::read_dir(tmp.path().join("out/dir"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap();
     (
         entry.file_name().to_string_lossy().into_owned(),
         std::fs::read(entry.path()).unwrap(),

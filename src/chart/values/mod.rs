@@ -1,18 +1,22 @@
 //! Values: what a chart's templates see as `Values`, computed exactly as Helm computes it.
 //!
-//! Order, whatever the order of flags on the command line (Helm's fixed order):
-//! 1. `-f/--values` files, layered in order (see `coalesce::merge_maps`), each read in the
-//!    Helm dialect (YAML 1.1; only the first document counts);
-//! 2. `--set-json`, 3. `--set`, 4. `--set-string`, 5. `--set-file`, 6. `--set-literal`, each
-//!    parsed with the `--set` grammar (`strvals.rs`) into the same tree;
+//! Steps, in Helm's fixed order whatever the order of flags on the command line:
+//! 1. `-f/--values` files (`-` is stdin), layered in order (see `coalesce::merge_maps`),
+//!    each read in the Helm dialect (YAML 1.1; only the first document counts);
+//! 2. the `--set` family into the same tree, in this order: `--set-json` (a whole JSON
+//!    object is layered like a file), `--set`, `--set-string`, `--set-file`,
+//!    `--set-literal`, each with the `--set` grammar (`strvals.rs`);
 //! 3. subcharts: aliases applied, `condition`/`tags` evaluated, disabled ones dropped, then
 //!    `import-values` (`deps.rs`);
 //! 4. the user's tree coalesced with the chart's defaults and each subchart's under its
 //!    name, `global` copied down (`coalesce.rs`);
 //! 5. `values.schema.json` of the chart and each subchart checked (`schema.rs`).
 //!
-//! Departure from Helm, on purpose: a values file with a duplicate key is an error naming
-//! the file and line (Helm silently keeps the last one, which hides typos in long files).
+//! Checked against Helm 4 on the cases under `fixtures/chart-values/`.
+//!
+//! Departure from Helm, on purpose: a YAML mapping with a duplicate key (in a `-f` file or
+//! a chart's `values.yaml`) is an error naming the file and line; Helm silently keeps the
+//! last one, which hides typos in long files.
 
 mod coalesce;
 mod deps;
