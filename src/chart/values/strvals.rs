@@ -279,16 +279,24 @@ impl Parser {
         true
     }
 
+    /// Reads one JSON value and moves past it. As Go's JSON decoder, a value ends where
+    /// its syntax ends, even when other text follows at once (`1x` is 1, then `x`).
     fn json_value(&mut self) -> Result<Value, Stop> {
         let rest: String = self.s[self.i..].iter().collect();
         let mut stream = serde_json::Deserializer::from_str(&rest).into_iter::<serde_json::Value>();
-        let v = match stream.next() {
-            Some(Ok(v)) => v,
+        let (v, consumed_bytes) = match stream.next() {
+            Some(Ok(v)) => (v, stream.byte_offset()),
+            Some(Err(e)) if e.to_string().starts_with("trailing characters") => {
+                let end = byte_offset(&rest, e.line(), e.column()).saturating_sub(1);
+                match serde_json::from_str(&rest[..end]) {
+                    Ok(v) => (v, end),
+                    Err(e) => return fail(format!("invalid JSON: {e}")),
+                }
+            }
             Some(Err(e)) => return fail(format!("invalid JSON: {e}")),
             None => return fail("invalid JSON: no value".into()),
         };
-        let consumed = rest[..stream.byte_offset()].chars().count();
-        self.i += consumed;
+        self.i += rest[..consumed_bytes].chars().count();
         self.empty_value();
         Ok(Value::from_json(&v))
     }
@@ -355,6 +363,16 @@ impl Parser {
             }
         }
     }
+}
+
+/// The byte offset of a 1-based line and column (serde_json counts columns in bytes).
+fn byte_offset(text: &str, line: usize, column: usize) -> usize {
+    let line_start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    (line_start + column).min(text.len())
 }
 
 fn set(data: &mut Map, key: &str, value: Value) {
@@ -492,6 +510,9 @@ mod tests {
         let mut m = Map::new();
         parse_into(r#"a={"x":[1,"y"]},b=,c= 2 ,d[1]=null"#, &mut m, Mode::Json).unwrap();
         assert_eq!(m, yaml("{a: {x: [1, 'y']}, b: null, c: 2, d: [null, null]}"));
+        let mut m = Map::new();
+        parse_into("a=1x=2,b=truez=[3]", &mut m, Mode::Json).unwrap();
+        assert_eq!(m, yaml("{a: 1, x: 2, b: true, z: [3]}"));
         let mut m = Map::new();
         parse_into(r"a.b=x,y=z\.w", &mut m, Mode::Literal).unwrap();
         assert_eq!(m, yaml(r"{a: {b: 'x,y=z\.w'}}"));
