@@ -132,6 +132,12 @@ pub enum MetadataError {
     BadAlias { index: usize, alias: String },
     #[error("dependencies: '{0}' appears more than once (give each an alias)")]
     DuplicateDependency(String),
+    #[error("{field}: expected {expected}, found {found}")]
+    FieldType {
+        field: String,
+        expected: &'static str,
+        found: &'static str,
+    },
     #[error("{0}")]
     Decode(String),
 }
@@ -142,6 +148,7 @@ impl Metadata {
     /// # Errors
     /// A field of the wrong type, e.g. `version: [1]`.
     pub fn from_value(v: &Value) -> Result<Metadata, MetadataError> {
+        super::fields::ensure_types(v)?;
         let mut json = v.to_json();
         // Helm reads versions written as YAML numbers as the JSON number's text:
         // `version: 1.0` is "1", `appVersion: 1.10` is "1.1".
@@ -337,6 +344,31 @@ mod tests {
         let t = m.template_value();
         assert_eq!(t.str_at(&["AppVersion"]), Some("4.5"));
         assert!(t.str_at(&["Maintainers"]).is_none());
+    }
+
+    #[test]
+    fn type_errors_name_the_field() {
+        let err = |text: &str| {
+            let doc = parse_stream(text, Dialect::Helm, "Chart.yaml").unwrap();
+            Metadata::from_value(&doc[0].value).unwrap_err().to_string()
+        };
+        assert_eq!(
+            err("dependencies:\n- name: x\n  tags: abc\n"),
+            "dependencies[0].tags: expected a list of strings, found a string"
+        );
+        assert_eq!(err("version: [1]\n"), "version: expected a string, found a list");
+        assert_eq!(
+            err("annotations: {a: {b: 1}}\n"),
+            "annotations.a: expected a string, found a mapping"
+        );
+        assert_eq!(
+            err("dependencies:\n- name: x\n  import-values: [{child: a}]\n"),
+            "dependencies[0].import-values[0].parent: expected a string, found nothing"
+        );
+        assert_eq!(
+            err("maintainers: [{name: [x]}]\n"),
+            "maintainers[0].name: expected a string, found a list"
+        );
     }
 
     #[test]

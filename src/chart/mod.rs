@@ -8,6 +8,7 @@
 
 pub mod archive;
 pub mod constraint;
+mod fields;
 mod ignore;
 mod load;
 mod metadata;
