@@ -11,6 +11,10 @@ mod delete;
 mod diff;
 mod lint;
 mod overlay;
+mod package;
+mod show;
+mod values;
+mod values_flags;
 
 /// rudder: Kubernetes overlays built as kustomize builds them (charts, repositories, apply and releases to come).
 #[derive(Debug, Parser)]
@@ -32,6 +36,9 @@ enum Command {
     Apply(apply::Args),
     Delete(delete::Args),
     Diff(diff::Args),
+    Values(values::Args),
+    Show(show::Args),
+    Package(package::Args),
 }
 
 /// Parses arguments, runs the command and maps the outcome to an exit code:
@@ -47,6 +54,9 @@ pub fn main() -> ExitCode {
         Command::Apply(args) => apply::run(args).map(|()| ExitCode::SUCCESS),
         Command::Delete(args) => delete::run(args).map(|()| ExitCode::SUCCESS),
         Command::Diff(args) => diff::run(args).map(|()| ExitCode::SUCCESS),
+        Command::Values(args) => values::run(args).map(|()| ExitCode::SUCCESS),
+        Command::Show(args) => show::run(args).map(|()| ExitCode::SUCCESS),
+        Command::Package(args) => package::run(args).map(|()| ExitCode::SUCCESS),
     };
     match result {
         Ok(code) => code,

@@ -1,5 +1,7 @@
 //! The one integration test binary; each area is a submodule.
 
+mod chart_load;
+mod chart_values;
 mod cli_build;
 mod e2e;
 mod help;
@@ -7,5 +9,6 @@ mod layers;
 mod lint;
 mod overlay_edit;
 mod overlay_golden;
+mod package;
 mod remote;
 mod support;
