@@ -48,6 +48,7 @@ impl Call<'_> {
     fn shape(&self) -> Shape<'_> {
         Shape {
             custom: self.res.custom,
+            deduced: self.res.deduced,
             kind: &self.res.kind,
             has_status: self.res.has_status,
         }
@@ -144,6 +145,9 @@ fn list(state: &State, call: &Call) -> Reply {
 }
 
 fn parse_body(call: &Call) -> Result<Value, ApiError> {
+    if call.content_type.contains("protobuf") || call.content_type.contains("cbor") {
+        return Err(status::unsupported_body(call.content_type));
+    }
     let v: Value = serde_json::from_slice(call.body).map_err(|e| {
         status::bad_request(&format!(
             "error decoding request body: {e} (this server reads JSON bodies only)"
@@ -284,7 +288,7 @@ fn create(state: &mut State, call: &Call) -> Reply {
     if call.res.has_status {
         obj.as_object_mut().map(|m| m.shift_remove("status"));
     }
-    state.finish(&call.res, None, &mut obj);
+    state.finish(&call.res, None, &mut obj, call.dry_run());
     let manager = call.manager();
     let av = call.res.api_version();
     ssa::update(call.shape(), &json!({}), &mut obj, call.writer(&manager, &av));
@@ -321,7 +325,7 @@ fn write_update(state: &mut State, call: &Call, name: &str, old: &Value, mut new
         }
     }
     check_identity(call, &mut new, Some(name))?;
-    state.finish(&call.res, Some(old), &mut new);
+    state.finish(&call.res, Some(old), &mut new, call.dry_run());
     let manager = call.manager();
     let av = call.res.api_version();
     ssa::update(call.shape(), old, &mut new, call.writer(&manager, &av));
@@ -357,7 +361,7 @@ fn update(state: &mut State, call: &Call, name: &str) -> Reply {
         .ok_or_else(|| status::not_found(call.subject(name)))?;
     if call.res.custom && new["metadata"].get("resourceVersion").is_none() {
         return Err(status::invalid(
-            &call.res.kind,
+            &call.res.plural,
             &call.res.group,
             name,
             &[(
@@ -386,7 +390,7 @@ fn patch(state: &mut State, call: &Call, name: &str) -> Reply {
         "application/strategic-merge-patch+json" if !call.res.custom => patch::strategic(call.shape(), &old, &body),
         "application/json-patch+json" => patch::json_patch(&old, &body)
             .map_err(|e| status::invalid(&call.res.kind, &call.res.group, name, &[("FieldValueInvalid", "", e)]))?,
-        other => return Err(status::unsupported_media_type(other)),
+        _ => return Err(status::unsupported_media_type(call.res.custom)),
     };
     write_update(state, call, name, &old, new)
 }
@@ -394,11 +398,24 @@ fn patch(state: &mut State, call: &Call, name: &str) -> Reply {
 fn apply(state: &mut State, call: &Call, name: &str) -> Reply {
     let manager = call.query.get("fieldManager").cloned().unwrap_or_default();
     if manager.is_empty() {
-        return Err(status::bad_request(
-            "PATCH requests with an apply patch need a fieldManager parameter",
+        return Err(status::invalid(
+            "PatchOptions",
+            "meta.k8s.io",
+            "",
+            &[(
+                "FieldValueRequired",
+                "fieldManager",
+                "Required value: is required for apply patch".into(),
+            )],
         ));
     }
     let mut applied = parse_body(call)?;
+    if applied["kind"] != call.res.kind.as_str() || applied["apiVersion"] != call.res.api_version().as_str() {
+        // The real server fails to merge objects of different types with a 500.
+        return Err(status::internal(
+            "failed to merge config: expected objects of the same type",
+        ));
+    }
     check_identity(call, &mut applied, Some(name))?;
     let force = call.query.get("force").is_some_and(|v| v == "true");
     let old = state.get(&call.key(name)).cloned();
@@ -443,7 +460,7 @@ fn apply(state: &mut State, call: &Call, name: &str) -> Reply {
             }
         }
     }
-    state.finish(&call.res, old.as_ref(), &mut new);
+    state.finish(&call.res, old.as_ref(), &mut new, call.dry_run());
     store_changed(state, call, &live, new, old.is_none())
 }
 
@@ -469,7 +486,7 @@ fn delete_options(call: &Call) -> Result<DeleteOptions, ApiError> {
         if !matches!(p, "Orphan" | "Background" | "Foreground") {
             return Err(status::invalid(
                 "DeleteOptions",
-                "",
+                "meta.k8s.io",
                 "",
                 &[(
                     "FieldValueNotSupported",
@@ -529,7 +546,7 @@ fn delete(state: &mut State, call: &Call, name: &str) -> Reply {
     }
     let uid = meta["uid"].as_str().unwrap_or_default();
     match call.res.plural.as_str() {
-        "pods" => Ok((200, call.serve(old))),
+        "pods" | "customresourcedefinitions" => Ok((200, call.serve(old))),
         "namespaces" if call.res.group.is_empty() => {
             let mut ns = old.clone();
             ns["status"] = json!({"phase": "Terminating"});

@@ -210,6 +210,7 @@ mod tests {
 
     const DEPLOY: Shape = Shape {
         custom: false,
+        deduced: false,
         kind: "Deployment",
         has_status: true,
     };

@@ -20,6 +20,9 @@ pub struct Resource {
     pub has_generation: bool,
     /// Registered by a CRD: all lists are atomic (no merge keys).
     pub custom: bool,
+    /// A CRD whose schema keeps unknown fields at the root: structure is deduced from the
+    /// object, so maps are fields of their own in field sets.
+    pub deduced: bool,
 }
 
 impl Resource {
@@ -279,6 +282,7 @@ impl Default for Registry {
                             | "resourcequotas"
                     ),
                 custom: false,
+                deduced: false,
             })
             .collect();
         Registry { resources }
@@ -347,6 +351,8 @@ impl Registry {
                 has_status: v["subresources"].get("status").is_some(),
                 has_generation: true,
                 custom: true,
+                deduced: v["schema"]["openAPIV3Schema"]["x-kubernetes-preserve-unknown-fields"] == true
+                    || v["schema"]["openAPIV3Schema"].get("properties").is_none(),
             });
         }
     }

@@ -52,15 +52,15 @@ pub fn list_type(custom: bool, kind: &str, path: &[Pe]) -> ListType {
     }
 }
 
-/// Whether the map at `path` is atomic (owned and replaced as one field): label selectors, and a
-/// Service's selector.
+/// Whether the map at `path` is atomic (owned and replaced as one field): label selectors (a
+/// Service's selector is a plain map, owned key by key).
 pub fn map_is_atomic(custom: bool, kind: &str, path: &[Pe]) -> bool {
     if custom {
         return false;
     }
     let n = names(path);
     match n.last().copied() {
-        Some("selector") => n.len() == 2 && n[0] == "spec" || kind == "Service",
+        Some("selector") => n.len() == 2 && n[0] == "spec" && kind != "Service",
         Some("podSelector" | "namespaceSelector" | "labelSelector") => true,
         _ => false,
     }

@@ -10,7 +10,7 @@
 //!   manager owns them (then M just lets go).
 //! - An update (create, PUT, merge or strategic patch) by U gives U the fields it added or changed
 //!   and takes them from everyone else; removed fields leave every set.
-//! - Entries with no fields are dropped; entries are sorted by operation, time, manager.
+//! - Entries with no fields are dropped; entries are sorted by operation, then time.
 
 use serde_json::{Map, Value, json};
 
@@ -66,20 +66,8 @@ pub fn entries(obj: &Value) -> Vec<Entry> {
 /// Writes entries back as `metadata.managedFields` (dropping empty ones, sorted).
 pub fn store_entries(obj: &mut Value, mut list: Vec<Entry>) {
     list.retain(|e| !e.set.is_empty());
-    list.sort_by(|a, b| {
-        (
-            a.operation.as_str(),
-            a.time.as_str(),
-            a.manager.as_str(),
-            a.api_version.as_str(),
-        )
-            .cmp(&(
-                b.operation.as_str(),
-                b.time.as_str(),
-                b.manager.as_str(),
-                b.api_version.as_str(),
-            ))
-    });
+    // Stable: Apply before Update, then by time; ties keep the order entries were made in.
+    list.sort_by(|a, b| (a.operation.as_str(), a.time.as_str()).cmp(&(b.operation.as_str(), b.time.as_str())));
     let values: Vec<Value> = list
         .iter()
         .map(|e| {
@@ -266,6 +254,7 @@ mod tests {
 
     const CM: Shape = Shape {
         custom: false,
+        deduced: false,
         kind: "ConfigMap",
         has_status: false,
     };

@@ -128,7 +128,12 @@ pub fn invalid(kind: &str, group: &str, name: &str, causes: &[(&str, &str, Strin
     } else {
         format!("[{}]", list.join(", "))
     };
-    let message = format!("{kind} \"{name}\" is invalid: {joined}");
+    let qualified = if group.is_empty() {
+        kind.to_string()
+    } else {
+        format!("{kind}.{group}")
+    };
+    let message = format!("{qualified} \"{name}\" is invalid: {joined}");
     let mut d = Map::new();
     if !name.is_empty() {
         d.insert("name".into(), json!(name));
@@ -156,10 +161,21 @@ pub fn method_not_allowed(s: Subject, verb: &str) -> ApiError {
     failure(405, "MethodNotAllowed", &msg, Some(s.details()))
 }
 
-/// 415 for a patch type the server does not take.
-pub fn unsupported_media_type(content_type: &str) -> ApiError {
+/// 415 for a patch type the resource does not take (custom resources take no strategic merge).
+pub fn unsupported_media_type(custom: bool) -> ApiError {
+    let types = if custom {
+        "application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml"
+    } else {
+        "application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json"
+    };
+    let msg = format!("the body of the request was in an unknown format - accepted media types include: {types}");
+    failure(415, "UnsupportedMediaType", &msg, None)
+}
+
+/// 415 for a body encoding the server does not read (this server reads JSON only).
+pub fn unsupported_body(content_type: &str) -> ApiError {
     let msg = format!(
-        "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json (got {content_type})"
+        "the body of the request was in an unknown format - accepted media types include: application/json (got {content_type})"
     );
     failure(415, "UnsupportedMediaType", &msg, None)
 }
@@ -178,16 +194,9 @@ pub fn namespace_missing(ns: &str) -> ApiError {
     })
 }
 
-/// 500 with the server's internal-error wording.
+/// 500 as the real server words internal errors of a request (message only, no reason).
 pub fn internal(message: &str) -> ApiError {
-    let mut d = Map::new();
-    d.insert("causes".into(), json!([{"message": message}]));
-    failure(
-        500,
-        "InternalError",
-        &format!("Internal error occurred: {message}"),
-        Some(d),
-    )
+    failure(500, "", message, None)
 }
 
 /// 503 ServiceUnavailable (fault injection).

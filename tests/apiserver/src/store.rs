@@ -73,7 +73,7 @@ impl State {
                 .cloned()
                 .expect("namespaces are built in");
             let mut obj = json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}});
-            s.finish(&res, None, &mut obj);
+            s.finish(&res, None, &mut obj, false);
             s.commit(&res, None, obj);
         }
         s
@@ -136,8 +136,9 @@ impl State {
         obj
     }
 
-    /// What `commit` would store, without storing it (dry runs, no-op detection).
-    pub fn finish(&mut self, res: &Resource, old: Option<&Value>, obj: &mut Value) {
+    /// Prepares `obj` for `commit`: system metadata, defaults, and the status controllers would
+    /// report (not for dry runs, as no controller sees those).
+    pub fn finish(&mut self, res: &Resource, old: Option<&Value>, obj: &mut Value, dry_run: bool) {
         let meta = obj["metadata"].as_object_mut().expect("objects have metadata");
         match old {
             None => {
@@ -168,7 +169,7 @@ impl State {
             }
         }
         workload::default(&res.kind, obj, &mut self.next_ip);
-        if workload::has_readiness(&res.kind) && !res.custom {
+        if workload::has_readiness(&res.kind) && !res.custom && !dry_run {
             workload::fill(&res.kind, obj, self.ready);
         }
         // A status that says the same as before keeps its timestamps, so no-op writes stay no-ops.

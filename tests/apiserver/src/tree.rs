@@ -10,6 +10,8 @@ use crate::schema::{self, ListType};
 #[derive(Debug, Clone, Copy)]
 pub struct Shape<'a> {
     pub custom: bool,
+    /// Structure deduced from the object (custom resources without a schema): maps are members.
+    pub deduced: bool,
     pub kind: &'a str,
     /// `.status` belongs to the status subresource and is not tracked on the main resource.
     pub has_status: bool,
@@ -79,7 +81,10 @@ pub fn applied_set(shape: Shape, v: &Value) -> FieldSet {
 
 fn walk_applied(shape: Shape, v: &Value, path: &mut Path, set: &mut FieldSet) {
     match v {
-        Value::Object(m) if path.is_empty() || is_granular_map(shape, path, m) => {
+        Value::Object(m) if path.is_empty() || is_granular_map(shape, path, m) || (shape.deduced && m.is_empty()) => {
+            if shape.deduced && !path.is_empty() && !matches!(path.first(), Some(Pe::Field(f)) if f == "metadata") {
+                set.insert(path.clone());
+            }
             for (k, child) in m {
                 path.push(Pe::Field(k.clone()));
                 if !untracked(shape, path) {
@@ -109,6 +114,8 @@ fn walk_applied(shape: Shape, v: &Value, path: &mut Path, set: &mut FieldSet) {
             }
         }
         _ if is_metadata(path) => {}
+        // Typed maps are not fields of their own: an empty one sets nothing.
+        Value::Object(m) if m.is_empty() => {}
         _ => {
             set.insert(path.clone());
         }
@@ -366,6 +373,7 @@ mod tests {
 
     const DEPLOY: Shape = Shape {
         custom: false,
+        deduced: false,
         kind: "Deployment",
         has_status: true,
     };
@@ -398,6 +406,7 @@ mod tests {
         let (changed, removed) = compare(
             Shape {
                 custom: false,
+                deduced: false,
                 kind: "ConfigMap",
                 has_status: false,
             },

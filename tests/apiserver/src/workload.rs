@@ -18,7 +18,21 @@ pub fn default(kind: &str, obj: &mut Value, next_ip: &mut u32) {
             if obj["spec"].get("replicas").is_none() {
                 obj["spec"]["replicas"] = json!(1);
             }
+            if kind == "Deployment" {
+                let spec = &mut obj["spec"];
+                or_insert(
+                    spec,
+                    "strategy",
+                    json!({"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": "25%", "maxSurge": "25%"}}),
+                );
+                or_insert(spec, "revisionHistoryLimit", json!(10));
+                or_insert(spec, "progressDeadlineSeconds", json!(600));
+            }
+            default_pod_spec(&mut obj["spec"]["template"]["spec"]);
         }
+        "DaemonSet" | "Job" => default_pod_spec(&mut obj["spec"]["template"]["spec"]),
+        "CronJob" => default_pod_spec(&mut obj["spec"]["jobTemplate"]["spec"]["template"]["spec"]),
+        "Pod" => default_pod_spec(&mut obj["spec"]),
         "Service" => {
             if spec_missing {
                 obj["spec"] = json!({});
@@ -70,6 +84,42 @@ pub fn default(kind: &str, obj: &mut Value, next_ip: &mut u32) {
                 "lastTransitionTime": clock::now_rfc3339(), "reason": "Passed", "message": "all checks passed"}]});
         }
         _ => {}
+    }
+}
+
+fn or_insert(v: &mut Value, key: &str, default: Value) {
+    if let Some(m) = v.as_object_mut() {
+        m.entry(key).or_insert(default);
+    }
+}
+
+/// The defaults the API server fills in a pod spec and its containers.
+fn default_pod_spec(spec: &mut Value) {
+    if !spec.is_object() {
+        return;
+    }
+    or_insert(spec, "restartPolicy", json!("Always"));
+    or_insert(spec, "terminationGracePeriodSeconds", json!(30));
+    or_insert(spec, "dnsPolicy", json!("ClusterFirst"));
+    or_insert(spec, "securityContext", json!({}));
+    or_insert(spec, "schedulerName", json!("default-scheduler"));
+    for list in ["initContainers", "containers"] {
+        for c in spec.get_mut(list).and_then(Value::as_array_mut).into_iter().flatten() {
+            let image = c["image"].as_str().unwrap_or_default();
+            let tag = image.rsplit('/').next().unwrap_or_default();
+            let pull = if !tag.contains(':') || tag.ends_with(":latest") {
+                "Always"
+            } else {
+                "IfNotPresent"
+            };
+            or_insert(c, "resources", json!({}));
+            or_insert(c, "terminationMessagePath", json!("/dev/termination-log"));
+            or_insert(c, "terminationMessagePolicy", json!("File"));
+            or_insert(c, "imagePullPolicy", json!(pull));
+            for p in c.get_mut("ports").and_then(Value::as_array_mut).into_iter().flatten() {
+                or_insert(p, "protocol", json!("TCP"));
+            }
+        }
     }
 }
 
