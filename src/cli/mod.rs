@@ -5,7 +5,10 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod apply;
 mod build;
+mod delete;
+mod diff;
 
 /// rudder: Kubernetes overlays built as kustomize builds them (charts, repositories, apply and releases to come).
 #[derive(Debug, Parser)]
@@ -21,14 +24,22 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     Build(build::Args),
+    Apply(apply::Args),
+    Delete(delete::Args),
+    Diff(diff::Args),
 }
 
 /// Parses arguments, runs the command and maps the outcome to an exit code:
 /// 0 success, 1 a failure the user can fix, 2 usage errors (clap's own).
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    // kubectl diff's convention: 1 means "differs", so errors exit 2.
+    let error_code = if matches!(cli.command, Command::Diff(_)) { 2 } else { 1 };
     let result = match cli.command {
         Command::Build(args) => build::run(args),
+        Command::Apply(args) => apply::run(args),
+        Command::Delete(args) => delete::run(args),
+        Command::Diff(args) => diff::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -36,13 +47,16 @@ pub fn main() -> ExitCode {
             if is_broken_pipe(&e) {
                 return ExitCode::SUCCESS;
             }
+            if e.downcast_ref::<diff::Differs>().is_some() {
+                return ExitCode::from(1);
+            }
             let mut err = std::io::stderr().lock();
             if cli.debug {
                 let _ = writeln!(err, "error: {e:?}");
             } else {
                 let _ = writeln!(err, "error: {e:#}");
             }
-            ExitCode::from(1)
+            ExitCode::from(error_code)
         }
     }
 }

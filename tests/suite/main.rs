@@ -1,6 +1,7 @@
 //! The one integration test binary; each area is a submodule.
 
 mod cli_build;
+mod e2e;
 mod help;
 mod layers;
 mod overlay_golden;

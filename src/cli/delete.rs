@@ -1,0 +1,55 @@
+//! `rudder delete -f FILE|DIR|-`: what `kubectl delete -f` does.
+
+use std::io::Write;
+use std::time::Duration;
+
+use rudder::cluster::DeleteOptions;
+
+use super::apply::{ClusterArgs, parse_duration, read_documents};
+
+/// Delete the objects of the input from a cluster, in reverse install order, with background
+/// propagation. Prints one line per object, as kubectl does.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// A file, a directory of .yaml/.yml/.json files, or - for standard input (repeatable).
+    #[arg(short = 'f', long = "filename", required = true, value_name = "FILE|DIR|-")]
+    files: Vec<String>,
+    #[command(flatten)]
+    cluster: ClusterArgs,
+    /// Objects that do not exist are not an error.
+    #[arg(long)]
+    ignore_not_found: bool,
+    /// Wait until the objects are gone.
+    #[arg(long)]
+    wait: bool,
+    /// How long --wait waits, e.g. 30s, 5m.
+    #[arg(long, default_value = "5m", value_parser = parse_duration)]
+    timeout: Duration,
+}
+
+pub fn run(args: Args) -> anyhow::Result<()> {
+    let docs = read_documents(&args.files)?;
+    let session = args.cluster.connect()?;
+    let opts = DeleteOptions {
+        namespace: args.cluster.namespace.clone(),
+        ignore_not_found: args.ignore_not_found,
+        wait: args.wait.then_some(args.timeout),
+    };
+    let mut out = std::io::stdout().lock();
+    let mut write_err = None;
+    let result = session.delete(
+        &docs,
+        &opts,
+        &mut |event| {
+            if let Err(e) = writeln!(out, "{}", event.line()).and_then(|()| out.flush()) {
+                write_err.get_or_insert(e);
+            }
+        },
+        &mut |error| eprintln!("error: {error}"),
+    );
+    if let Some(e) = write_err {
+        return Err(e.into());
+    }
+    result?;
+    Ok(())
+}
