@@ -139,3 +139,254 @@ fn testserver_answers_probes_as_the_real_api_server_does() {
         failures.join("\n")
     );
 }
+
+/// A server with default options whose requests can be inspected afterwards.
+fn server(ready: bool) -> TestServer {
+    TestServer::with(Options {
+        ready,
+        ..Options::default()
+    })
+    .expect("start the test server")
+}
+
+// The end-to-end scenarios of tests/suite/e2e, run against the test server: the same checks as on
+// the real cluster, so the two cannot drift apart.
+
+#[test]
+fn testserver_seed_overlay_roundtrip() {
+    crate::e2e::scenarios::seed_overlay_roundtrip(&server(true).kubeconfig());
+}
+
+#[test]
+fn testserver_prune_removes_dropped_object() {
+    crate::e2e::scenarios::prune_removes_dropped_object(&server(true).kubeconfig());
+}
+
+#[test]
+fn testserver_crd_and_custom_resource_in_one_stream() {
+    crate::e2e::scenarios::crd_and_custom_resource_in_one_stream(&server(true).kubeconfig());
+}
+
+#[test]
+fn testserver_deployment_waited_to_available() {
+    crate::e2e::scenarios::deployment_waited_to_available(&server(true).kubeconfig());
+}
+
+#[test]
+fn testserver_conflict_names_manager_and_field() {
+    crate::e2e::scenarios::conflict_names_manager_and_field(&server(true).kubeconfig());
+}
+
+#[test]
+fn testserver_wait_timeout_names_unready() {
+    crate::e2e::scenarios::wait_timeout_names_unready(&server(false).kubeconfig());
+}
+
+// Faults, through `rudder apply`.
+
+/// `rudder ARGS --kubeconfig K` with `stdin`: (exit code, stdout, stderr).
+fn rudder(srv: &TestServer, args: &[&str], stdin: &str) -> (i32, String, String) {
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rudder"))
+        .args(args)
+        .arg("--kubeconfig")
+        .arg(srv.kubeconfig())
+        .current_dir(root())
+        .env_remove("KUBECONFIG")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run rudder");
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let s = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    (out.status.code().unwrap_or(-1), s(&out.stdout), s(&out.stderr))
+}
+
+const STREAM: &str = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: faults\n---\n\
+apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: one\n  namespace: faults\ndata:\n  k: v\n---\n\
+apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: two\n  namespace: faults\ndata:\n  k: v\n---\n\
+apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: three\n  namespace: faults\ndata:\n  k: v\n";
+
+const APPLIED: &str = "namespace/faults serverside-applied\nconfigmap/one serverside-applied\n\
+configmap/two serverside-applied\nconfigmap/three serverside-applied\n";
+
+fn codes(srv: &TestServer, method: &str) -> Vec<u16> {
+    srv.requests()
+        .iter()
+        .filter(|r| r.method == method)
+        .map(|r| r.code)
+        .collect()
+}
+
+#[test]
+fn testserver_apply_retries_through_503s() {
+    let srv = server(true);
+    srv.inject(Fault::new(When::Writes, Action::Status(503)).times(3));
+    let (code, out, err) = rudder(&srv, &["apply", "-f", "-"], STREAM);
+    assert_eq!((code, out.as_str()), (0, APPLIED), "{err}");
+    assert_eq!(codes(&srv, "PATCH").iter().filter(|c| **c == 503).count(), 3);
+    assert_eq!(srv.names("", "configmaps", "faults"), ["one", "three", "two"]);
+}
+
+#[test]
+fn testserver_apply_retries_through_connection_resets() {
+    let srv = server(true);
+    srv.inject(Fault::new(When::Write(2), Action::Drop));
+    srv.inject(Fault::new(When::Write(4), Action::Drop));
+    let (code, out, err) = rudder(&srv, &["apply", "-f", "-"], STREAM);
+    assert_eq!((code, out.as_str()), (0, APPLIED), "{err}");
+    assert_eq!(
+        codes(&srv, "PATCH").iter().filter(|c| **c == 0).count(),
+        2,
+        "two writes dropped"
+    );
+}
+
+#[test]
+fn testserver_apply_honours_retry_after() {
+    let srv = server(true);
+    srv.inject(Fault::new(When::Writes, Action::TooManyRequests(1)).times(1));
+    let started = std::time::Instant::now();
+    let (code, out, err) = rudder(&srv, &["apply", "-f", "-"], STREAM);
+    assert_eq!((code, out.as_str()), (0, APPLIED), "{err}");
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "waited {:?}",
+        started.elapsed()
+    );
+    assert_eq!(codes(&srv, "PATCH")[0], 429);
+}
+
+#[test]
+fn testserver_apply_409_is_one_line_naming_the_object() {
+    let srv = server(true);
+    srv.inject(Fault::new(When::Any, Action::Status(409)).on_path("/configmaps/two"));
+    let (code, out, err) = rudder(&srv, &["apply", "-f", "-"], STREAM);
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(
+        out,
+        "namespace/faults serverside-applied\nconfigmap/one serverside-applied\n"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.starts_with("error: configmap/two (namespace faults): "), "{err}");
+    assert!(
+        err.contains("Operation cannot be fulfilled on configmaps \"two\""),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "2 of 4 objects applied; not applied: configmap/two (namespace faults), configmap/three (namespace faults)"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn testserver_apply_reports_what_a_dropped_connection_left_unapplied() {
+    let srv = server(true);
+    // From the third write on, every connection is cut before an answer (the server went away).
+    srv.inject(Fault::new(When::WritesFrom(3), Action::Drop));
+    let (code, out, err) = rudder(&srv, &["apply", "-f", "-"], STREAM);
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(
+        out,
+        "namespace/faults serverside-applied\nconfigmap/one serverside-applied\n"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.starts_with("error: configmap/two (namespace faults): "), "{err}");
+    assert!(
+        err.contains(
+            "2 of 4 objects applied; not applied: configmap/two (namespace faults), configmap/three (namespace faults)"
+        ),
+        "{err}"
+    );
+    assert_eq!(srv.names("", "configmaps", "faults"), ["one"]);
+}
+
+// The server's own behaviour over HTTP.
+
+#[test]
+fn testserver_faults_over_http() {
+    let srv = server(true);
+    srv.inject(Fault::parse("reads=429:7x1").unwrap());
+    srv.inject(Fault::parse("write#1=drop").unwrap());
+    let (code, head, body) = http(srv.addr(), "GET", "/api/v1/namespaces", None, b"").unwrap();
+    assert_eq!(code, 429);
+    assert!(head.to_ascii_lowercase().contains("retry-after: 7"), "{head}");
+    let status: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(status["details"]["retryAfterSeconds"], 7);
+    assert_eq!(http(srv.addr(), "GET", "/api/v1/namespaces", None, b"").unwrap().0, 200);
+    let cm = br#"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"x"}}"#;
+    let dropped = http(
+        srv.addr(),
+        "POST",
+        "/api/v1/namespaces/default/configmaps",
+        Some("application/json"),
+        cm,
+    );
+    assert!(
+        dropped.is_err(),
+        "the first write's connection is closed without an answer"
+    );
+    assert_eq!(
+        http(
+            srv.addr(),
+            "POST",
+            "/api/v1/namespaces/default/configmaps",
+            Some("application/json"),
+            cm
+        )
+        .unwrap()
+        .0,
+        201
+    );
+    assert_eq!(srv.writes(), 2);
+}
+
+#[test]
+fn testserver_readiness_knob() {
+    let srv = server(false);
+    let dep = json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
+        "spec": {"replicas": 2, "selector": {"matchLabels": {"app": "web"}},
+                 "template": {"metadata": {"labels": {"app": "web"}}, "spec": {"containers": [{"name": "web", "image": "nginx:1"}]}}}});
+    let path = "/apis/apps/v1/namespaces/default/deployments/web?fieldManager=t";
+    let (code, live) = call(&srv, "PATCH", path, Some("application/apply-patch+yaml"), &dep);
+    assert_eq!(code, 201);
+    assert_eq!(live["status"]["unavailableReplicas"], 2);
+    assert!(live["status"].get("availableReplicas").is_none());
+    srv.set_ready(true);
+    let live = srv.object("apps", "deployments", "default", "web").unwrap();
+    assert_eq!(live["status"]["availableReplicas"], 2);
+    assert_eq!(live["status"]["observedGeneration"], 1);
+}
+
+#[test]
+fn testserver_watch_streams_changes() {
+    let srv = server(true);
+    let mut s = TcpStream::connect(srv.addr()).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    write!(s, "GET /api/v1/namespaces/default/configmaps?watch=true&timeoutSeconds=2 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
+    std::thread::sleep(Duration::from_millis(100));
+    let cm = br#"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"w"}}"#;
+    assert_eq!(
+        http(
+            srv.addr(),
+            "POST",
+            "/api/v1/namespaces/default/configmaps",
+            Some("application/json"),
+            cm
+        )
+        .unwrap()
+        .0,
+        201
+    );
+    let mut raw = Vec::new();
+    let _ = s.read_to_end(&mut raw);
+    let text = String::from_utf8_lossy(&raw);
+    assert!(
+        text.contains(r#"{"type":"ADDED","object":{"kind":"ConfigMap","apiVersion":"v1","metadata":{"name":"w""#),
+        "{text}"
+    );
+}

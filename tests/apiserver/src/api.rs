@@ -212,16 +212,25 @@ fn check_name(call: &Call, name: &str) -> Result<(), ApiError> {
             && !l.starts_with('-')
             && !l.ends_with('-')
     };
-    let (ok, what) = if call.res.plural == "namespaces" {
-        (
+    // Each kind's name rule: RBAC objects take any path segment, Services a DNS-1035 label,
+    // namespaces a DNS-1123 label, everything else a DNS-1123 subdomain.
+    let (ok, what) = match (call.res.group.as_str(), call.res.plural.as_str()) {
+        ("rbac.authorization.k8s.io", _) => (
+            !name.is_empty() && name != "." && name != ".." && !name.contains('/') && !name.contains('%'),
+            "may not contain '/' or '%', and may not be '.' or '..'",
+        ),
+        ("", "services") => (
+            label(name) && name.starts_with(|c: char| c.is_ascii_lowercase()),
+            "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')",
+        ),
+        ("", "namespaces") => (
             label(name),
             "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')",
-        )
-    } else {
-        (
+        ),
+        _ => (
             name.len() <= 253 && name.split('.').all(label),
             "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
-        )
+        ),
     };
     if ok {
         return Ok(());
