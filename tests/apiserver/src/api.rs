@@ -244,7 +244,7 @@ fn check_name(call: &Call, name: &str) -> Result<(), ApiError> {
     ))
 }
 
-fn ensure_namespace(state: &State, call: &Call) -> Result<(), ApiError> {
+fn ensure_namespace(state: &State, call: &Call, name: &str) -> Result<(), ApiError> {
     if !call.res.namespaced {
         return Ok(());
     }
@@ -254,6 +254,9 @@ fn ensure_namespace(state: &State, call: &Call) -> Result<(), ApiError> {
         .is_none()
     {
         return Err(status::namespace_missing(&ns));
+    }
+    if state.is_terminating(&ns) {
+        return Err(status::namespace_terminating(call.subject(name), &ns));
     }
     Ok(())
 }
@@ -290,17 +293,18 @@ fn create(state: &mut State, call: &Call) -> Reply {
             "resourceVersion should not be set on objects to be created",
         ));
     }
-    ensure_namespace(state, call)?;
+    ensure_namespace(state, call, &name)?;
     if state.get(&call.key(&name)).is_some() {
         return Err(status::already_exists(call.subject(&name)));
     }
     if call.res.has_status {
         obj.as_object_mut().map(|m| m.shift_remove("status"));
     }
-    state.finish(&call.res, None, &mut obj, call.dry_run());
+    state.prepare(&call.res, None, &mut obj);
     let manager = call.manager();
     let av = call.res.api_version();
     ssa::update(call.shape(), &json!({}), &mut obj, call.writer(&manager, &av));
+    state.settle(&call.res, None, &mut obj, call.dry_run());
     if call.dry_run() {
         obj["metadata"]
             .as_object_mut()
@@ -334,10 +338,11 @@ fn write_update(state: &mut State, call: &Call, name: &str, old: &Value, mut new
         }
     }
     check_identity(call, &mut new, Some(name))?;
-    state.finish(&call.res, Some(old), &mut new, call.dry_run());
+    state.prepare(&call.res, Some(old), &mut new);
     let manager = call.manager();
     let av = call.res.api_version();
     ssa::update(call.shape(), old, &mut new, call.writer(&manager, &av));
+    state.settle(&call.res, Some(old), &mut new, call.dry_run());
     store_changed(state, call, old, new, false)
 }
 
@@ -432,7 +437,7 @@ fn apply(state: &mut State, call: &Call, name: &str) -> Reply {
         check_precondition(call, name, old, &applied)?;
     } else {
         check_name(call, name)?;
-        ensure_namespace(state, call)?;
+        ensure_namespace(state, call, &name)?;
     }
     if let Some(m) = applied["metadata"].as_object_mut() {
         for k in [
@@ -550,17 +555,26 @@ fn delete(state: &mut State, call: &Call, name: &str) -> Reply {
         new = crate::store::ordered(&new);
         return Ok((200, call.serve(state.commit(&call.res, Some(&old), new))));
     }
+    if call.res.group.is_empty() && call.res.plural == "namespaces" {
+        if state.is_terminating(name) {
+            let mut e = status::stale(call.subject(name));
+            e.body["message"] = json!(format!(
+                "Operation cannot be fulfilled on namespaces \"{name}\": The system is ensuring all content is removed from this namespace.  Upon completion, this namespace will automatically be purged by the system."
+            ));
+            return Err(e);
+        }
+        if opts.dry_run {
+            return Ok((200, call.serve(old)));
+        }
+        let ns = state.terminate_namespace(&call.res, &key).unwrap_or(old);
+        return Ok((200, call.serve(ns)));
+    }
     if !opts.dry_run {
         state.remove(&key);
     }
     let uid = meta["uid"].as_str().unwrap_or_default();
     match call.res.plural.as_str() {
         "pods" | "customresourcedefinitions" => Ok((200, call.serve(old))),
-        "namespaces" if call.res.group.is_empty() => {
-            let mut ns = old.clone();
-            ns["status"] = json!({"phase": "Terminating"});
-            Ok((200, call.serve(ns)))
-        }
         _ => Ok((200, status::deleted(call.subject(name), uid))),
     }
 }

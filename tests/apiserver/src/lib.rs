@@ -205,12 +205,15 @@ impl TestServer {
             namespace.to_string(),
             name.to_string(),
         );
-        self.shared.lock().get(&key).cloned()
+        let mut state = self.shared.lock();
+        state.tick();
+        state.get(&key).cloned()
     }
 
     /// Names of the stored objects of one resource in one namespace (`""` for cluster-scoped).
     pub fn names(&self, group: &str, plural: &str, namespace: &str) -> Vec<String> {
-        let state = self.shared.lock();
+        let mut state = self.shared.lock();
+        state.tick();
         state
             .list(group, plural, Some(namespace))
             .iter()

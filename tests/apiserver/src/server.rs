@@ -271,6 +271,7 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Response<
     }
     let response = {
         let mut state = shared.lock();
+        state.tick();
         match route(&state, &shared.addr, &path) {
             Route::Json(v) => Ok(json_response(200, &v)),
             Route::Text(t) => Ok(Response::builder()

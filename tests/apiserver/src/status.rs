@@ -194,6 +194,21 @@ pub fn namespace_missing(ns: &str) -> ApiError {
     })
 }
 
+/// 403 for creating in a namespace being deleted.
+pub fn namespace_terminating(s: Subject, ns: &str) -> ApiError {
+    let msg = format!(
+        "{} \"{}\" is forbidden: unable to create new content in namespace {ns} because it is being terminated",
+        s.qualified(),
+        s.name
+    );
+    let mut d = s.details();
+    d.insert(
+        "causes".into(),
+        json!([{"reason": "NamespaceTerminating", "message": format!("namespace {ns} is being terminated"), "field": "metadata.namespace"}]),
+    );
+    failure(403, "Forbidden", &msg, Some(d))
+}
+
 /// 500 as the real server words internal errors of a request (message only, no reason).
 pub fn internal(message: &str) -> ApiError {
     failure(500, "", message, None)

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use serde_json::{Map, Value, json};
 use tokio::sync::broadcast;
@@ -47,7 +48,12 @@ pub struct State {
     pub faults: Faults,
     pub seen: Vec<Seen>,
     next_ip: u32,
+    /// Namespaces being deleted, and when their content goes.
+    terminating: Vec<(Key, Instant)>,
 }
+
+/// How long a deleted namespace stays Terminating.
+const NAMESPACE_FINALIZE: Duration = Duration::from_millis(100);
 
 /// The namespaces a fresh cluster has.
 const INITIAL_NAMESPACES: &[&str] = &["default", "kube-system", "kube-public", "kube-node-lease"];
@@ -65,6 +71,7 @@ impl State {
             faults: Faults::default(),
             seen: Vec::new(),
             next_ip: 0,
+            terminating: Vec::new(),
         };
         for ns in INITIAL_NAMESPACES {
             let res = s
@@ -136,9 +143,14 @@ impl State {
         obj
     }
 
-    /// Prepares `obj` for `commit`: system metadata, defaults, and the status controllers would
-    /// report (not for dry runs, as no controller sees those).
+    /// Prepares `obj` for `commit`: `prepare`, then `settle`.
     pub fn finish(&mut self, res: &Resource, old: Option<&Value>, obj: &mut Value, dry_run: bool) {
+        self.prepare(res, old, obj);
+        self.settle(res, old, obj, dry_run);
+    }
+
+    /// System metadata and the defaults the API server fills (owned by an updating manager).
+    pub fn prepare(&mut self, res: &Resource, old: Option<&Value>, obj: &mut Value) {
         let meta = obj["metadata"].as_object_mut().expect("objects have metadata");
         match old {
             None => {
@@ -169,6 +181,11 @@ impl State {
             }
         }
         workload::default(&res.kind, obj, &mut self.next_ip);
+    }
+
+    /// What controllers would write (not for dry runs, as no controller sees those): status, and
+    /// a Deployment's revision annotation.
+    pub fn settle(&mut self, res: &Resource, old: Option<&Value>, obj: &mut Value, dry_run: bool) {
         if workload::has_readiness(&res.kind) && !res.custom && !dry_run {
             workload::fill(&res.kind, obj, self.ready);
         }
@@ -216,6 +233,40 @@ impl State {
             self.remove(&k);
         }
         Some(obj)
+    }
+
+    /// Marks a namespace Terminating; `tick` removes it and its contents a moment later, as the
+    /// namespace controller does. Returns the terminating namespace.
+    pub fn terminate_namespace(&mut self, res: &Resource, key: &Key) -> Option<Value> {
+        let old = self.objects.get(key)?.clone();
+        let mut ns = old.clone();
+        ns["metadata"]["deletionTimestamp"] = json!(clock::now_rfc3339());
+        ns["status"] = json!({"phase": "Terminating"});
+        let ns = ordered(&ns);
+        let stored = self.commit(res, Some(&old), ns);
+        self.terminating
+            .push((key.clone(), Instant::now() + NAMESPACE_FINALIZE));
+        Some(stored)
+    }
+
+    /// Whether namespace `ns` is being deleted.
+    pub fn is_terminating(&self, ns: &str) -> bool {
+        self.terminating.iter().any(|(k, _)| k.3 == ns)
+    }
+
+    /// Finalizes namespaces whose time has come.
+    pub fn tick(&mut self) {
+        let now = Instant::now();
+        let due: Vec<Key> = self
+            .terminating
+            .iter()
+            .filter(|(_, at)| *at <= now)
+            .map(|(k, _)| k.clone())
+            .collect();
+        self.terminating.retain(|(_, at)| *at > now);
+        for key in due {
+            self.remove(&key);
+        }
     }
 
     /// Sets the readiness knob and re-fills the status of every workload.

@@ -28,9 +28,9 @@ pub fn default(kind: &str, obj: &mut Value, next_ip: &mut u32) {
                 or_insert(spec, "revisionHistoryLimit", json!(10));
                 or_insert(spec, "progressDeadlineSeconds", json!(600));
             }
-            default_pod_spec(&mut obj["spec"]["template"]["spec"]);
+            default_template(&mut obj["spec"]["template"]);
         }
-        "DaemonSet" | "Job" => default_pod_spec(&mut obj["spec"]["template"]["spec"]),
+        "DaemonSet" | "Job" => default_template(&mut obj["spec"]["template"]),
         "CronJob" => default_pod_spec(&mut obj["spec"]["jobTemplate"]["spec"]["template"]["spec"]),
         "Pod" => default_pod_spec(&mut obj["spec"]),
         "Service" => {
@@ -93,6 +93,17 @@ fn or_insert(v: &mut Value, key: &str, default: Value) {
     }
 }
 
+/// A pod template: its metadata carries `creationTimestamp: null`, as Go serializes a zero time.
+fn default_template(template: &mut Value) {
+    if !template.is_object() {
+        return;
+    }
+    if let Some(meta) = template.get_mut("metadata").and_then(Value::as_object_mut) {
+        meta.entry("creationTimestamp").or_insert(Value::Null);
+    }
+    default_pod_spec(&mut template["spec"]);
+}
+
 /// The defaults the API server fills in a pod spec and its containers.
 fn default_pod_spec(spec: &mut Value) {
     if !spec.is_object() {
@@ -139,6 +150,10 @@ pub fn fill(kind: &str, obj: &mut Value, ready: bool) {
     let now = clock::now_rfc3339();
     let status = match kind {
         "Deployment" => {
+            let annotations = &mut obj["metadata"]["annotations"];
+            if annotations.get("deployment.kubernetes.io/revision").is_none() {
+                annotations["deployment.kubernetes.io/revision"] = json!("1");
+            }
             let (avail, reason) = if ready {
                 ("True", "MinimumReplicasAvailable")
             } else {
