@@ -437,7 +437,7 @@ fn apply(state: &mut State, call: &Call, name: &str) -> Reply {
         check_precondition(call, name, old, &applied)?;
     } else {
         check_name(call, name)?;
-        ensure_namespace(state, call, &name)?;
+        ensure_namespace(state, call, name)?;
     }
     if let Some(m) = applied["metadata"].as_object_mut() {
         for k in [
@@ -461,10 +461,10 @@ fn apply(state: &mut State, call: &Call, name: &str) -> Reply {
         status::apply_conflict(&c.message(), &causes)
     })?;
     let mut new = merged;
-    if let Some(old) = &old {
-        if new == *old {
-            return Ok((200, call.serve(new)));
-        }
+    if let Some(old) = &old
+        && new == *old
+    {
+        return Ok((200, call.serve(new)));
     }
     if call.res.has_status && !status_write {
         match old.as_ref().and_then(|o| o.get("status")) {
@@ -496,21 +496,20 @@ fn delete_options(call: &Call) -> Result<DeleteOptions, ApiError> {
     if let Some(p) = body["propagationPolicy"]
         .as_str()
         .or(call.query.get("propagationPolicy").map(String::as_str))
+        && !matches!(p, "Orphan" | "Background" | "Foreground")
     {
-        if !matches!(p, "Orphan" | "Background" | "Foreground") {
-            return Err(status::invalid(
-                "DeleteOptions",
-                "meta.k8s.io",
-                "",
-                &[(
-                    "FieldValueNotSupported",
-                    "propagationPolicy",
-                    format!(
-                        "Unsupported value: \"{p}\": supported values: \"Foreground\", \"Background\", \"Orphan\", \"nil\""
-                    ),
-                )],
-            ));
-        }
+        return Err(status::invalid(
+            "DeleteOptions",
+            "meta.k8s.io",
+            "",
+            &[(
+                "FieldValueNotSupported",
+                "propagationPolicy",
+                format!(
+                    "Unsupported value: \"{p}\": supported values: \"Foreground\", \"Background\", \"Orphan\", \"nil\""
+                ),
+            )],
+        ));
     }
     let s = |v: &Value| v.as_str().map(String::from);
     Ok(DeleteOptions {
@@ -528,21 +527,21 @@ fn delete(state: &mut State, call: &Call, name: &str) -> Reply {
         .cloned()
         .ok_or_else(|| status::not_found(call.subject(name)))?;
     let meta = &old["metadata"];
-    if let Some(uid) = &opts.uid {
-        if meta["uid"].as_str() != Some(uid) {
-            let msg = format!(
-                "Precondition failed: UID in precondition: {uid}, UID in object meta: {}",
-                meta["uid"].as_str().unwrap_or_default()
-            );
-            let mut e = status::stale(call.subject(name));
-            e.body["message"] = json!(msg);
-            return Err(e);
-        }
+    if let Some(uid) = &opts.uid
+        && meta["uid"].as_str() != Some(uid)
+    {
+        let msg = format!(
+            "Precondition failed: UID in precondition: {uid}, UID in object meta: {}",
+            meta["uid"].as_str().unwrap_or_default()
+        );
+        let mut e = status::stale(call.subject(name));
+        e.body["message"] = json!(msg);
+        return Err(e);
     }
-    if let Some(rv) = &opts.rv {
-        if meta["resourceVersion"].as_str() != Some(rv) {
-            return Err(status::stale(call.subject(name)));
-        }
+    if let Some(rv) = &opts.rv
+        && meta["resourceVersion"].as_str() != Some(rv)
+    {
+        return Err(status::stale(call.subject(name)));
     }
     let has_finalizers = meta["finalizers"].as_array().is_some_and(|f| !f.is_empty());
     if has_finalizers {

@@ -240,11 +240,12 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Response<
             code,
         })
     };
-    if let Some(t) = &shared.token {
-        if auth.strip_prefix("Bearer ") != Some(t.as_str()) && !path.ends_with("z") {
-            record(401);
-            return Ok(error_response(&status::unauthorized()));
-        }
+    if let Some(t) = &shared.token
+        && auth.strip_prefix("Bearer ") != Some(t.as_str())
+        && !path.ends_with("z")
+    {
+        record(401);
+        return Ok(error_response(&status::unauthorized()));
     }
     let fault_error = |code: u16, name: &str, plural: &str, group: &str| -> ApiError {
         match code {

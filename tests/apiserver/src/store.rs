@@ -190,12 +190,11 @@ impl State {
             workload::fill(&res.kind, obj, self.ready);
         }
         // A status that says the same as before keeps its timestamps, so no-op writes stay no-ops.
-        if let Some(old) = old {
-            if obj.get("status").map(without_times) == old.get("status").map(without_times) {
-                if let Some(st) = old.get("status") {
-                    obj["status"] = st.clone();
-                }
-            }
+        if let Some(old) = old
+            && obj.get("status").map(without_times) == old.get("status").map(without_times)
+            && let Some(st) = old.get("status")
+        {
+            obj["status"] = st.clone();
         }
         *obj = ordered(obj);
     }

@@ -55,10 +55,8 @@ pub fn default(kind: &str, obj: &mut Value, next_ip: &mut u32) {
                 }
             }
         }
-        "Namespace" => {
-            if obj["status"].get("phase").is_none() {
-                obj["status"] = json!({"phase": "Active"});
-            }
+        "Namespace" if obj["status"].get("phase").is_none() => {
+            obj["status"] = json!({"phase": "Active"});
         }
         "CustomResourceDefinition" => {
             let now = clock::now_rfc3339();
