@@ -140,6 +140,9 @@ wait_for() { # what seconds command...
         if "$@" >/dev/null 2>&1; then return 0; fi
         sleep 0.25
     done
+    for f in "$STATE"/logs/*.log; do
+        [ -s "$f" ] && { echo "--- last lines of $f" >&2; tail -n 5 "$f" >&2; }
+    done
     die "$what not ready after ${secs}s; logs in $STATE/logs/"
 }
 
@@ -194,10 +197,14 @@ up() {
     mkdir -p "$STATE/logs"
     if ! ready; then
         stop_all
+        # A start that fails half-way stops what it started.
+        trap 'if [ $? != 0 ]; then stop_all; fi' EXIT
         rm -rf "$STATE/etcd" "$STATE/certs"
         mkdir -p "$STATE/logs" "$STATE/certs"
         local client peer apiport
         client=$(free_port); peer=$(free_port); apiport=$(free_port)
+        while [ "$peer" = "$client" ]; do peer=$(free_port); done
+        while [ "$apiport" = "$client" ] || [ "$apiport" = "$peer" ]; do apiport=$(free_port); done
         echo "https://127.0.0.1:$apiport" >"$STATE/server"
         openssl genrsa -out "$STATE/sa.key" 2048 2>/dev/null
         openssl rsa -in "$STATE/sa.key" -pubout -out "$STATE/sa.pub" 2>/dev/null
@@ -224,6 +231,7 @@ up() {
         wait_for "the default namespace" 60 api /api/v1/namespaces/default
         wait_for "the default service account" 60 api /api/v1/namespaces/default/serviceaccounts/default
         ready || die "the cluster did not come up; logs in $STATE/logs/"
+        trap - EXIT
     fi
     stop kubelet
     if [ "$kubelet" = 1 ]; then

@@ -42,8 +42,11 @@ pub fn read_documents(files: &[String]) -> anyhow::Result<Vec<Document>> {
     Ok(docs)
 }
 
-/// Apply objects to a cluster with server-side apply (field manager `rudder`), in Helm's install
-/// order of kinds, CRDs first. Prints one line per object, as kubectl does.
+/// Apply objects to a cluster, as `kubectl apply --server-side` does.
+///
+/// Server-side apply with field manager `rudder`, in Helm's install order of kinds, CRDs first
+/// (waited for until Established). Prints one line per object, as kubectl does; `unchanged` when
+/// the server changed nothing.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// A file, a directory of .yaml/.yml/.json files, or - for standard input (repeatable).

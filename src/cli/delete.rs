@@ -7,8 +7,9 @@ use rudder::cluster::DeleteOptions;
 
 use super::apply::{ClusterArgs, parse_duration, read_documents};
 
-/// Delete the objects of the input from a cluster, in reverse install order, with background
-/// propagation. Prints one line per object, as kubectl does.
+/// Delete the input's objects from a cluster, as `kubectl delete -f` does.
+///
+/// Reverse install order, background propagation. Prints one line per object, as kubectl does.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// A file, a directory of .yaml/.yml/.json files, or - for standard input (repeatable).

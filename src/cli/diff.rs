@@ -7,9 +7,11 @@ use rudder::cluster::DiffOptions;
 
 use super::apply::{ClusterArgs, read_documents};
 
-/// Show what `apply` would change: for each object, a unified diff of the live object against the
-/// result of a server-side dry-run apply (server-managed fields left out). Exits 1 when anything
-/// differs, 0 when nothing does, 2 on errors.
+/// Show what `apply` would change, as `kubectl diff --server-side` does.
+///
+/// For each object, a unified diff of the live object against the result of a server-side dry-run
+/// apply (server-managed fields left out). Exits 1 when anything differs, 0 when nothing does,
+/// 2 on errors.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// A file, a directory of .yaml/.yml/.json files, or - for standard input (repeatable).

@@ -6,7 +6,7 @@ use std::time::Duration;
 use kube::api::{Patch, PatchParams};
 
 use super::ClusterError;
-use super::object::{NamespaceChoice, Target, doc_label, install_order, is_crd, resolve};
+use super::object::{NamespaceChoice, Target, doc_label, ensure_namespaces, install_order, is_crd, resolve};
 use super::prune::prune;
 use super::ready::{self, Progress};
 use super::retry::with_retry;
@@ -46,7 +46,11 @@ pub enum ApplyOutcome {
 #[derive(Debug, Clone)]
 pub enum ApplyEvent {
     /// An object applied: kubectl's `deployment.apps/controller serverside-applied`.
-    Applied { label: String, outcome: ApplyOutcome, dry_run: bool },
+    Applied {
+        label: String,
+        outcome: ApplyOutcome,
+        dry_run: bool,
+    },
     /// An object pruned: `configmap/old pruned`.
     Pruned { label: String, dry_run: bool },
     /// Waiting for readiness.
@@ -58,7 +62,11 @@ impl ApplyEvent {
     pub fn line(&self) -> Option<String> {
         let suffix = |dry: bool| if dry { " (server dry run)" } else { "" };
         match self {
-            ApplyEvent::Applied { label, outcome, dry_run } => {
+            ApplyEvent::Applied {
+                label,
+                outcome,
+                dry_run,
+            } => {
                 let word = match outcome {
                     ApplyOutcome::Unchanged => "unchanged",
                     ApplyOutcome::Created | ApplyOutcome::Configured => "serverside-applied",
@@ -105,6 +113,7 @@ async fn apply(
 ) -> Result<ApplyReport, ClusterError> {
     let ns = NamespaceChoice::new(session, opts.namespace.as_deref());
     let all = install_order(docs);
+    ensure_namespaces(session, &all, &ns).await?;
     let crd_count = all.iter().filter(|d| is_crd(d)).count();
     let mut report = ApplyReport::default();
     let mut applied: Vec<Target> = Vec::new();
@@ -139,7 +148,10 @@ async fn apply(
     if let Some(timeout) = opts.wait
         && !opts.dry_run
     {
-        ready::wait(session, &applied, timeout, &mut |p| on_event(&ApplyEvent::Waiting(p.clone()))).await?;
+        ready::wait(session, &applied, timeout, &mut |p| {
+            on_event(&ApplyEvent::Waiting(p.clone()))
+        })
+        .await?;
     }
     Ok(report)
 }

@@ -5,9 +5,9 @@ use std::time::Duration;
 use kube::api::DeleteParams;
 
 use super::ClusterError;
-use super::object::{NamespaceChoice, Target, install_order, resolve};
+use super::object::{NamespaceChoice, Target, ensure_namespaces, install_order, resolve};
 use super::ready;
-use super::retry::with_retry;
+use super::retry::delete_with_retry;
 use super::session::Session;
 use crate::resource::Document;
 
@@ -64,6 +64,7 @@ async fn delete(
     let ns = NamespaceChoice::new(session, opts.namespace.as_deref());
     let mut ordered = install_order(docs);
     ordered.reverse();
+    ensure_namespaces(session, &ordered, &ns).await?;
     let mut deleted: Vec<Target> = Vec::new();
     let mut failures: Vec<ClusterError> = Vec::new();
     for doc in &ordered {
@@ -111,8 +112,8 @@ async fn delete_one(
     };
     let api = target.api(&session.client);
     let params = DeleteParams::background();
-    match with_retry(&target.describe(), || api.delete(&target.name, &params)).await {
-        Ok(_) => Ok(Some(target)),
+    match delete_with_retry(&target.describe(), || api.delete(&target.name, &params)).await {
+        Ok(()) => Ok(Some(target)),
         Err(e) if e.is_not_found() && opts.ignore_not_found => Ok(None),
         Err(ClusterError::Api { code: 404, reason, .. }) => Err(ClusterError::Api {
             object: target.describe(),

@@ -5,7 +5,7 @@ use kube::api::{Patch, PatchParams};
 
 use super::ClusterError;
 use super::apply::FIELD_MANAGER;
-use super::object::{NamespaceChoice, Target, install_order, resolve};
+use super::object::{NamespaceChoice, Target, ensure_namespaces, install_order, resolve};
 use super::retry::with_retry;
 use super::session::Session;
 use crate::resource::Document;
@@ -28,7 +28,14 @@ pub struct ObjectDiff {
 }
 
 /// Fields the server owns, which would show as noise in every diff.
-const NOISE: &[&str] = &["managedFields", "resourceVersion", "uid", "creationTimestamp", "generation", "selfLink"];
+const NOISE: &[&str] = &[
+    "managedFields",
+    "resourceVersion",
+    "uid",
+    "creationTimestamp",
+    "generation",
+    "selfLink",
+];
 
 impl Session {
     /// The objects of `docs` that `apply` would change, in install order.
@@ -38,8 +45,10 @@ impl Session {
     pub fn diff(&self, docs: &[Document], opts: &DiffOptions) -> Result<Vec<ObjectDiff>, ClusterError> {
         self.block_on(async {
             let ns = NamespaceChoice::new(self, opts.namespace.as_deref());
+            let ordered = install_order(docs);
+            ensure_namespaces(self, &ordered, &ns).await?;
             let mut out = Vec::new();
-            for doc in install_order(docs) {
+            for doc in ordered {
                 let target = resolve(self, doc, &ns).await?;
                 if let Some(d) = diff_one(self, &target, opts).await? {
                     out.push(d);
@@ -77,7 +86,11 @@ async fn diff_one(session: &Session, target: &Target, opts: &DiffOptions) -> Res
 
 fn file_name(target: &Target) -> String {
     let r = &target.mapping.resource;
-    let group = if r.group.is_empty() { String::new() } else { format!("{}.", r.group) };
+    let group = if r.group.is_empty() {
+        String::new()
+    } else {
+        format!("{}.", r.group)
+    };
     match &target.namespace {
         Some(ns) => format!("{group}{}.{}.{ns}.{}", r.version, r.kind, target.name),
         None => format!("{group}{}.{}.{}", r.version, r.kind, target.name),
@@ -114,6 +127,9 @@ mod tests {
                          "creationTimestamp": "2026-01-01T00:00:00Z", "managedFields": [{}]},
             "data": {"k": "v"}, "status": {"x": 1}
         }));
-        assert_eq!(text, "apiVersion: v1\ndata:\n  k: v\nkind: ConfigMap\nmetadata:\n  name: a\n");
+        assert_eq!(
+            text,
+            "apiVersion: v1\ndata:\n  k: v\nkind: ConfigMap\nmetadata:\n  name: a\n"
+        );
     }
 }

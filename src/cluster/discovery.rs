@@ -21,7 +21,11 @@ impl Mapping {
     /// kubectl's `kind.group` (lowercase kind), e.g. `deployment.apps`, `namespace`.
     pub fn kind_label(&self) -> String {
         let kind = self.resource.kind.to_lowercase();
-        if self.resource.group.is_empty() { kind } else { format!("{kind}.{}", self.resource.group) }
+        if self.resource.group.is_empty() {
+            kind
+        } else {
+            format!("{kind}.{}", self.resource.group)
+        }
     }
 
     /// `plural.group` as the server names resources in messages, e.g. `deployments.apps`.
@@ -76,7 +80,12 @@ impl Discovery {
     }
 }
 
-async fn fetch(client: &Client, gvk: &Gvk, api_version: &str, object: &str) -> Result<Option<Vec<Mapping>>, ClusterError> {
+async fn fetch(
+    client: &Client,
+    gvk: &Gvk,
+    api_version: &str,
+    object: &str,
+) -> Result<Option<Vec<Mapping>>, ClusterError> {
     let list = with_retry(object, || async {
         if gvk.group.is_empty() {
             client.list_core_api_resources(&gvk.version).await

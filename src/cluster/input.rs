@@ -19,7 +19,11 @@ pub enum Input {
 
 impl Input {
     pub fn from_arg(arg: &str) -> Input {
-        if arg == "-" { Input::Stdin } else { Input::Path(PathBuf::from(arg)) }
+        if arg == "-" {
+            Input::Stdin
+        } else {
+            Input::Path(PathBuf::from(arg))
+        }
     }
 }
 
@@ -57,8 +61,10 @@ pub fn read_inputs(inputs: &[Input], stdin: &mut dyn Read) -> Result<Vec<Documen
 }
 
 fn io_message(e: &std::io::Error) -> String {
-    // fs-err's message repeats the path; keep only the cause.
-    std::error::Error::source(e).map_or_else(|| e.to_string(), ToString::to_string)
+    // fs-err's message is "failed to <operation> `<path>`: <cause>"; the path is printed already.
+    let text = e.to_string();
+    text.rsplit_once("`: ")
+        .map_or_else(|| text.clone(), |(_, cause)| cause.to_string())
 }
 
 fn files_of(path: &Path) -> Result<Vec<PathBuf>, ClusterError> {
@@ -94,7 +100,10 @@ fn files_of(path: &Path) -> Result<Vec<PathBuf>, ClusterError> {
 }
 
 fn parse_into(text: &str, source: &str, docs: &mut Vec<Document>) -> Result<(), ClusterError> {
-    for (i, parsed) in yaml::parse_stream(text, Dialect::Kustomize, source)?.into_iter().enumerate() {
+    for (i, parsed) in yaml::parse_stream(text, Dialect::Kustomize, source)?
+        .into_iter()
+        .enumerate()
+    {
         if parsed.value.is_null() {
             continue;
         }

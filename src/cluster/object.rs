@@ -69,7 +69,11 @@ impl Target {
 pub(crate) fn doc_label(doc: &Document) -> String {
     let gvk = doc.gvk();
     let kind = gvk.kind.to_lowercase();
-    let kind = if gvk.group.is_empty() { kind } else { format!("{kind}.{}", gvk.group) };
+    let kind = if gvk.group.is_empty() {
+        kind
+    } else {
+        format!("{kind}.{}", gvk.group)
+    };
     let label = format!("{kind}/{}", doc.name().unwrap_or(""));
     match doc.namespace() {
         Some(ns) => format!("{label} (namespace {ns})"),
@@ -138,4 +142,70 @@ pub(crate) async fn resolve(session: &Session, doc: &Document, ns: &NamespaceCho
         name,
         body,
     })
+}
+
+/// kubectl refuses the whole input, before sending anything, when `-n` is given and a namespaced
+/// object names another namespace. Kinds not served yet (custom resources of CRDs in the same
+/// stream) are checked when they are resolved.
+///
+/// # Errors
+/// [`ClusterError::NamespaceMismatch`] for the first such object; discovery failing.
+pub(crate) async fn ensure_namespaces(
+    session: &Session,
+    docs: &[&Document],
+    ns: &NamespaceChoice,
+) -> Result<(), ClusterError> {
+    if !ns.enforce {
+        return Ok(());
+    }
+    for doc in docs {
+        if doc
+            .namespace()
+            .is_some_and(|own| !own.is_empty() && own != ns.namespace)
+        {
+            match resolve(session, doc, ns).await {
+                Ok(_) | Err(ClusterError::UnknownKind { .. }) => {}
+                Err(e) => return Err(e),
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::yaml::{Dialect, parse_stream};
+
+    fn docs(text: &str) -> Vec<Document> {
+        parse_stream(text, Dialect::Kustomize, "t")
+            .unwrap()
+            .into_iter()
+            .map(|p| Document::new(p.value, "t", p.line))
+            .collect()
+    }
+
+    #[test]
+    fn crds_go_first_then_helm_order_stable_within_a_kind() {
+        let d = docs(
+            "apiVersion: e.io/v1\nkind: Widget\nmetadata: {name: w}\n---\n\
+             apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\n---\n\
+             apiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\n---\n\
+             apiVersion: v1\nkind: Namespace\nmetadata: {name: n}\n---\n\
+             apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\n\
+             apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: widgets.e.io}\n",
+        );
+        let order: Vec<String> = install_order(&d).iter().map(|d| doc_label(d)).collect();
+        assert_eq!(
+            order,
+            [
+                "customresourcedefinition.apiextensions.k8s.io/widgets.e.io",
+                "namespace/n",
+                "configmap/b",
+                "configmap/a",
+                "deployment.apps/d",
+                "widget.e.io/w",
+            ]
+        );
+    }
 }

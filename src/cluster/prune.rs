@@ -13,7 +13,7 @@ use kube::core::DynamicObject;
 use super::ClusterError;
 use super::apply::{ApplyEvent, FIELD_MANAGER};
 use super::object::Target;
-use super::retry::with_retry;
+use super::retry::{delete_with_retry, with_retry};
 use super::session::Session;
 use crate::resource::Gvk;
 
@@ -72,8 +72,8 @@ pub(crate) async fn prune(
                 }
                 let name = obj.metadata.name.clone().unwrap_or_default();
                 let label = format!("{}/{name}", mapping.kind_label());
-                match with_retry(&label, || api.delete(&name, &params)).await {
-                    Ok(_) => {}
+                match delete_with_retry(&label, || api.delete(&name, &params)).await {
+                    Ok(()) => {}
                     Err(e) if e.is_not_found() => continue,
                     Err(e) => return Err(e),
                 }
@@ -90,7 +90,8 @@ fn is_prunable(obj: &DynamicObject, applied_uids: &HashSet<String>) -> bool {
     if meta.uid.as_ref().is_some_and(|u| applied_uids.contains(u)) || meta.deletion_timestamp.is_some() {
         return false;
     }
-    meta.managed_fields.iter().flatten().any(|m| {
-        m.manager.as_deref() == Some(FIELD_MANAGER) && m.operation.as_deref() == Some("Apply")
-    })
+    meta.managed_fields
+        .iter()
+        .flatten()
+        .any(|m| m.manager.as_deref() == Some(FIELD_MANAGER) && m.operation.as_deref() == Some("Apply"))
 }

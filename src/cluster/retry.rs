@@ -18,23 +18,52 @@ const MAX_RETRY_AFTER: Duration = Duration::from_secs(10);
 ///
 /// # Errors
 /// The last error, converted with [`to_error`] for `object`.
-pub(crate) async fn with_retry<T, F, Fut>(object: &str, mut op: F) -> Result<T, ClusterError>
+pub(crate) async fn with_retry<T, F, Fut>(object: &str, op: F) -> Result<T, ClusterError>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, kube::Error>>,
+{
+    retrying(object, op).await.0
+}
+
+/// A delete, retried: a 404 after an attempt whose answer was lost (connection reset, timeout)
+/// means that attempt deleted the object, so it counts as success.
+///
+/// # Errors
+/// As [`with_retry`].
+pub(crate) async fn delete_with_retry<F, Fut, T>(object: &str, op: F) -> Result<(), ClusterError>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, kube::Error>>,
+{
+    match retrying(object, op).await {
+        (Ok(_), _) => Ok(()),
+        (Err(e), true) if e.is_not_found() => Ok(()),
+        (Err(e), _) => Err(e),
+    }
+}
+
+/// The outcome, and whether an earlier attempt failed after the request may have reached the server.
+async fn retrying<T, F, Fut>(object: &str, mut op: F) -> (Result<T, ClusterError>, bool)
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T, kube::Error>>,
 {
     let mut delay = FIRST_DELAY;
     let mut attempt = 1;
+    let mut answer_lost = false;
     loop {
         match op().await {
-            Ok(v) => return Ok(v),
+            Ok(v) => return (Ok(v), answer_lost),
             Err(e) => match transient_delay(&e) {
                 Some(wait) if attempt < ATTEMPTS => {
+                    // Only 429 and 503 say for sure that the request was not carried out.
+                    answer_lost |= !matches!(&e, kube::Error::Api(s) if s.code == 429 || s.code == 503);
                     tokio::time::sleep(wait.unwrap_or(delay)).await;
                     delay = (delay * 2).min(MAX_DELAY);
                     attempt += 1;
                 }
-                _ => return Err(to_error(object, &e)),
+                _ => return (Err(to_error(object, &e)), answer_lost),
             },
         }
     }
@@ -123,12 +152,12 @@ mod tests {
     }
 
     fn conflict() -> kube::Error {
-        let cause = |field: &str, manager: &str| {
-            json!({"reason": "FieldManagerConflict", "message": format!("conflict with \"{manager}\" using v1"), "field": field})
-        };
-        api_error(json!({"kind": "Status", "apiVersion": "v1", "status": "Failure", "code": 409, "reason": "Conflict",
+        let cause = |field: &str, manager: &str| json!({"reason": "FieldManagerConflict", "message": format!("conflict with \"{manager}\" using v1"), "field": field});
+        api_error(
+            json!({"kind": "Status", "apiVersion": "v1", "status": "Failure", "code": 409, "reason": "Conflict",
             "message": "Apply failed with 2 conflicts",
-            "details": {"causes": [cause(".data.a", "kubectl"), cause(".data.b", "kubectl")]}}))
+            "details": {"causes": [cause(".data.a", "kubectl"), cause(".data.b", "kubectl")]}}),
+        )
     }
 
     #[test]
@@ -142,8 +171,10 @@ mod tests {
 
     #[test]
     fn server_message_names_the_object() {
-        let e = api_error(json!({"kind": "Status", "status": "Failure", "code": 422, "reason": "Invalid",
-            "message": "Deployment.apps \"web\" is invalid: spec.replicas: must be >= 0"}));
+        let e = api_error(
+            json!({"kind": "Status", "status": "Failure", "code": 422, "reason": "Invalid",
+            "message": "Deployment.apps \"web\" is invalid: spec.replicas: must be >= 0"}),
+        );
         assert_eq!(
             to_error("deployment.apps/web", &e).to_string(),
             "deployment.apps/web: Deployment.apps \"web\" is invalid: spec.replicas: must be >= 0"
@@ -153,8 +184,10 @@ mod tests {
     #[test]
     fn retry_after_is_honoured_and_capped() {
         let e = |code: u16, secs: u32| {
-            api_error(json!({"kind": "Status", "status": "Failure", "code": code, "reason": "TooManyRequests",
-                "message": "slow down", "details": {"retryAfterSeconds": secs}}))
+            api_error(
+                json!({"kind": "Status", "status": "Failure", "code": code, "reason": "TooManyRequests",
+                "message": "slow down", "details": {"retryAfterSeconds": secs}}),
+            )
         };
         assert_eq!(transient_delay(&e(429, 2)), Some(Some(Duration::from_secs(2))));
         assert_eq!(transient_delay(&e(429, 600)), Some(Some(MAX_RETRY_AFTER)));

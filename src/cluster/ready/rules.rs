@@ -122,7 +122,10 @@ fn stateful_set(obj: &Value) -> Readiness {
     if ready < want {
         return not_ready(format!("{ready} of {want} replicas ready"));
     }
-    let strategy = obj.pointer("/spec/updateStrategy/type").and_then(Value::as_str).unwrap_or("RollingUpdate");
+    let strategy = obj
+        .pointer("/spec/updateStrategy/type")
+        .and_then(Value::as_str)
+        .unwrap_or("RollingUpdate");
     if strategy == "RollingUpdate" {
         let partition = int(obj, "/spec/updateStrategy/rollingUpdate/partition");
         let updated = int(obj, "/status/updatedReplicas");
@@ -171,12 +174,19 @@ fn job(obj: &Value) -> Readiness {
     } else if condition(obj, "Failed") == Some("True") {
         not_ready("failed".into())
     } else {
-        not_ready(format!("{} of {} completions", int(obj, "/status/succeeded"), obj.pointer("/spec/completions").and_then(Value::as_i64).unwrap_or(1)))
+        not_ready(format!(
+            "{} of {} completions",
+            int(obj, "/status/succeeded"),
+            obj.pointer("/spec/completions").and_then(Value::as_i64).unwrap_or(1)
+        ))
     }
 }
 
 fn pod(obj: &Value) -> Readiness {
-    let phase = obj.pointer("/status/phase").and_then(Value::as_str).unwrap_or("Pending");
+    let phase = obj
+        .pointer("/status/phase")
+        .and_then(Value::as_str)
+        .unwrap_or("Pending");
     if phase == "Succeeded" || condition(obj, "Ready") == Some("True") {
         Readiness::Ready
     } else {
@@ -189,7 +199,11 @@ fn service(obj: &Value) -> Readiness {
     if kind == "ExternalName" {
         return Readiness::Ready;
     }
-    if obj.pointer("/spec/clusterIP").and_then(Value::as_str).is_none_or(str::is_empty) {
+    if obj
+        .pointer("/spec/clusterIP")
+        .and_then(Value::as_str)
+        .is_none_or(str::is_empty)
+    {
         return not_ready("no cluster IP".into());
     }
     if kind == "LoadBalancer"
@@ -219,16 +233,28 @@ mod tests {
     fn deployment_rules() {
         assert_eq!(check(&deploy(2, 2, 2, 2, 2)), Readiness::Ready);
         assert!(matches!(check(&deploy(2, 1, 2, 2, 2)), Readiness::NotReady(m) if m.contains("observed")));
-        assert_eq!(check(&deploy(1, 1, 1, 2, 2)), not_ready("1 of 2 replicas updated".into()));
-        assert_eq!(check(&deploy(1, 1, 2, 3, 2)), not_ready("1 old replicas pending termination".into()));
-        assert_eq!(check(&deploy(1, 1, 2, 2, 1)), not_ready("1 of 2 updated replicas available".into()));
+        assert_eq!(
+            check(&deploy(1, 1, 1, 2, 2)),
+            not_ready("1 of 2 replicas updated".into())
+        );
+        assert_eq!(
+            check(&deploy(1, 1, 2, 3, 2)),
+            not_ready("1 old replicas pending termination".into())
+        );
+        assert_eq!(
+            check(&deploy(1, 1, 2, 2, 1)),
+            not_ready("1 of 2 updated replicas available".into())
+        );
     }
 
     #[test]
     fn daemon_set_without_nodes_is_ready_once_observed() {
         let ds = |status: Value| json!({"apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": {"generation": 1}, "status": status});
         assert!(matches!(check(&ds(json!({}))), Readiness::NotReady(_)));
-        assert_eq!(check(&ds(json!({"observedGeneration": 1, "desiredNumberScheduled": 0}))), Readiness::Ready);
+        assert_eq!(
+            check(&ds(json!({"observedGeneration": 1, "desiredNumberScheduled": 0}))),
+            Readiness::Ready
+        );
     }
 
     #[test]
@@ -242,10 +268,14 @@ mod tests {
         assert_eq!(check(&pvc), not_ready("phase Pending".into()));
         let pod = json!({"apiVersion": "v1", "kind": "Pod", "status": {"phase": "Running", "conditions": [{"type": "Ready", "status": "True"}]}});
         assert_eq!(check(&pod), Readiness::Ready);
-        let lb = json!({"apiVersion": "v1", "kind": "Service", "spec": {"type": "LoadBalancer", "clusterIP": "10.0.0.9"}});
+        let lb =
+            json!({"apiVersion": "v1", "kind": "Service", "spec": {"type": "LoadBalancer", "clusterIP": "10.0.0.9"}});
         assert_eq!(check(&lb), not_ready("no load balancer ingress".into()));
         let api = json!({"apiVersion": "apiregistration.k8s.io/v1", "kind": "APIService", "status": {"conditions": [{"type": "Available", "status": "False"}]}});
         assert_eq!(check(&api), not_ready("not available".into()));
-        assert_eq!(check(&json!({"apiVersion": "v1", "kind": "ConfigMap"})), Readiness::Ready);
+        assert_eq!(
+            check(&json!({"apiVersion": "v1", "kind": "ConfigMap"})),
+            Readiness::Ready
+        );
     }
 }

@@ -7,8 +7,8 @@ use std::process::{Command, Stdio};
 
 use kube::api::{Api, DynamicObject, Patch, PatchParams};
 use kube::config::{KubeConfigOptions, Kubeconfig};
-use kube::discovery::pinned_kind;
 use kube::core::GroupVersionKind;
+use kube::discovery::pinned_kind;
 
 use crate::support::root;
 
@@ -30,7 +30,11 @@ impl Run {
 
     #[track_caller]
     pub fn ok(self) -> Run {
-        assert_eq!(self.code, 0, "rudder failed:\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        assert_eq!(
+            self.code, 0,
+            "rudder failed:\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
         self
     }
 }
@@ -44,10 +48,15 @@ pub struct Cluster {
 
 impl Cluster {
     pub fn new(kubeconfig: &Path) -> Cluster {
-        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
         let client = runtime.block_on(async {
             let kc = Kubeconfig::read_from(kubeconfig).unwrap();
-            let config = kube::Config::from_custom_kubeconfig(kc, &KubeConfigOptions::default()).await.unwrap();
+            let config = kube::Config::from_custom_kubeconfig(kc, &KubeConfigOptions::default())
+                .await
+                .unwrap();
             kube::Client::try_from(config).unwrap()
         });
         Cluster {
@@ -105,11 +114,24 @@ impl Cluster {
     }
 
     /// Server-side applies `body` as another field manager (to provoke conflicts).
-    pub fn apply_as(&self, manager: &str, api_version: &str, kind: &str, namespace: Option<&str>, body: serde_json::Value) {
+    pub fn apply_as(
+        &self,
+        manager: &str,
+        api_version: &str,
+        kind: &str,
+        namespace: Option<&str>,
+        body: serde_json::Value,
+    ) {
         let api = self.api(api_version, kind, namespace);
-        let name = body.pointer("/metadata/name").and_then(|n| n.as_str()).unwrap().to_string();
+        let name = body
+            .pointer("/metadata/name")
+            .and_then(|n| n.as_str())
+            .unwrap()
+            .to_string();
         let params = PatchParams::apply(manager).force();
-        self.runtime.block_on(api.patch(&name, &params, &Patch::Apply(&body))).unwrap();
+        self.runtime
+            .block_on(api.patch(&name, &params, &Patch::Apply(&body)))
+            .unwrap();
     }
 }
 
@@ -126,7 +148,8 @@ pub fn build(dir: &str) -> String {
 
 /// A fixture file under fixtures/e2e/.
 pub fn fixture(name: &str) -> String {
-    std::fs::read_to_string(root().join("fixtures/e2e").join(name)).unwrap_or_else(|e| panic!("fixtures/e2e/{name}: {e}"))
+    std::fs::read_to_string(root().join("fixtures/e2e").join(name))
+        .unwrap_or_else(|e| panic!("fixtures/e2e/{name}: {e}"))
 }
 
 /// Lines of a fixture, sorted.

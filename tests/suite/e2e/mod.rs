@@ -5,6 +5,7 @@
 //! line on stderr (past the test harness's capture) and does nothing.
 
 mod harness;
+mod offline;
 pub mod scenarios;
 
 use std::io::Write;
@@ -42,17 +43,26 @@ fn e2e_prune_removes_dropped_object() {
 
 #[test]
 fn e2e_crd_and_custom_resource_in_one_stream() {
-    run("crd_and_custom_resource_in_one_stream", scenarios::crd_and_custom_resource_in_one_stream);
+    run(
+        "crd_and_custom_resource_in_one_stream",
+        scenarios::crd_and_custom_resource_in_one_stream,
+    );
 }
 
 #[test]
 fn e2e_deployment_waited_to_available() {
-    run("deployment_waited_to_available", scenarios::deployment_waited_to_available);
+    run(
+        "deployment_waited_to_available",
+        scenarios::deployment_waited_to_available,
+    );
 }
 
 #[test]
 fn e2e_conflict_names_manager_and_field() {
-    run("conflict_names_manager_and_field", scenarios::conflict_names_manager_and_field);
+    run(
+        "conflict_names_manager_and_field",
+        scenarios::conflict_names_manager_and_field,
+    );
 }
 
 #[test]
