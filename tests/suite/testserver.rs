@@ -182,6 +182,34 @@ fn testserver_wait_timeout_names_unready() {
     crate::e2e::scenarios::wait_timeout_names_unready(&server(false).kubeconfig());
 }
 
+/// Over HTTPS with a bearer token: the kubeconfig's CA data and token reach rudder's client.
+#[test]
+fn testserver_tls_and_token_crd_scenario() {
+    let srv = TestServer::with(Options {
+        tls: true,
+        token: Some("e2e-token".into()),
+        ..Options::default()
+    })
+    .unwrap();
+    let kubeconfig = std::fs::read_to_string(srv.kubeconfig()).unwrap();
+    assert!(kubeconfig.contains("server: https://127.0.0.1:") && kubeconfig.contains("certificate-authority-data: "));
+    crate::e2e::scenarios::crd_and_custom_resource_in_one_stream(&srv.kubeconfig());
+    let wrong = srv.dir().join("wrong-token");
+    std::fs::write(&wrong, kubeconfig.replace("e2e-token", "other")).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_rudder"))
+        .args(["apply", "-f", "fixtures/e2e/crd/stream.yaml", "--kubeconfig"])
+        .arg(&wrong)
+        .current_dir(root())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("Unauthorized"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 // Faults, through `rudder apply`.
 
 /// `rudder ARGS --kubeconfig K` with `stdin`: (exit code, stdout, stderr).

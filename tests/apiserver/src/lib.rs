@@ -3,8 +3,9 @@
 //! It speaks the real REST protocol over loopback HTTP: discovery, CRUD for namespaced and
 //! cluster-scoped kinds, server-side apply with managed fields, Status error bodies,
 //! resourceVersion conflicts, watches, CRDs that register their kinds, a knob that marks
-//! workloads ready, and fault injection. Plain HTTP: kube-rs and kubectl both take an `http://`
-//! server from a kubeconfig, and TLS is exercised against the real API server instead.
+//! workloads ready, and fault injection. Plain HTTP by default (kube-rs and kubectl both take an
+//! `http://` server); `Options::tls` serves HTTPS with a committed test certificate, so the
+//! kubeconfig's CA data and bearer token (which kubectl sends over HTTPS only) are exercised too.
 
 mod api;
 mod clock;
@@ -21,6 +22,7 @@ mod server;
 mod ssa;
 mod status;
 mod store;
+mod tls;
 mod tree;
 mod workload;
 
@@ -42,13 +44,16 @@ use store::State;
 pub struct Options {
     /// Fill workload status so readiness checks pass (default true).
     pub ready: bool,
-    /// A bearer token clients must present; None (the default) accepts anyone. kubectl does
-    /// not send tokens over plain HTTP, so only clients that do (kube-rs) can use it.
+    /// A bearer token clients must present; None (the default) accepts anyone. kubectl sends
+    /// tokens over HTTPS only (see `tls`).
     pub token: Option<String>,
     /// Faults installed from the start.
     pub faults: Vec<Fault>,
     /// The port on 127.0.0.1 (0 picks a free one).
     pub port: u16,
+    /// Serve HTTPS with the test certificate in `tests/apiserver/tls/` (the kubeconfig carries its
+    /// CA as `certificate-authority-data`) instead of plain HTTP.
+    pub tls: bool,
 }
 
 impl Default for Options {
@@ -58,6 +63,7 @@ impl Default for Options {
             token: None,
             faults: Vec::new(),
             port: 0,
+            tls: false,
         }
     }
 }
@@ -89,7 +95,8 @@ pub async fn bind(options: &Options) -> std::io::Result<(tokio::net::TcpListener
         token: options.token.clone(),
         addr: addr.to_string(),
     });
-    Ok((listener, Arc::new(SharedHandle { shared, addr })))
+    let tls = if options.tls { Some(tls::acceptor()?) } else { None };
+    Ok((listener, Arc::new(SharedHandle { shared, addr, tls })))
 }
 
 /// Serves `listener` until `stop` fires.
@@ -98,13 +105,14 @@ pub async fn run(
     handle: Arc<SharedHandle>,
     stop: tokio::sync::oneshot::Receiver<()>,
 ) {
-    server::serve(listener, handle.shared.clone(), stop).await;
+    server::serve(listener, handle.shared.clone(), handle.tls.clone(), stop).await;
 }
 
 /// A handle on a server's state: knobs, faults and inspection.
 pub struct SharedHandle {
     shared: Arc<Shared>,
     addr: SocketAddr,
+    tls: Option<tokio_rustls::TlsAcceptor>,
 }
 
 impl SharedHandle {
@@ -115,7 +123,8 @@ impl SharedHandle {
 
     /// The kubeconfig text for this server.
     pub fn kubeconfig(&self) -> String {
-        kubeconfig::render(&self.addr.to_string(), self.shared.token.as_deref(), "default")
+        let ca = self.tls.as_ref().map(|_| tls::CA_PEM);
+        kubeconfig::render(&self.addr.to_string(), self.shared.token.as_deref(), "default", ca)
     }
 }
 

@@ -2,7 +2,7 @@
 //! and printing that file's path as the last line of stdout.
 //!
 //! ```text
-//! rudder-testserver [--port N] [--kubeconfig PATH] [--not-ready] [--token T] [--fault SPEC]...
+//! rudder-testserver [--port N] [--kubeconfig PATH] [--not-ready] [--tls] [--token T] [--fault SPEC]...
 //! ```
 //! `RUDDER_TESTSERVER_FAULTS` adds comma-separated faults (see `Fault::parse` for SPEC).
 
@@ -12,11 +12,12 @@ use std::process::ExitCode;
 use rudder_testserver::{Fault, Options};
 
 const USAGE: &str =
-    "usage: rudder-testserver [--port N] [--kubeconfig PATH] [--not-ready] [--token T] [--fault SPEC]...
+    "usage: rudder-testserver [--port N] [--kubeconfig PATH] [--not-ready] [--tls] [--token T] [--fault SPEC]...
   --port N           listen on 127.0.0.1:N (default: a free port)
   --kubeconfig PATH  where to write the kubeconfig (default: ./testserver.kubeconfig)
   --not-ready        leave workloads not ready (no status that passes readiness checks)
-  --token T          require this bearer token (kubectl sends none over plain HTTP)
+  --tls              serve HTTPS with the committed test certificate (CA in the kubeconfig)
+  --token T          require this bearer token (kubectl sends tokens over HTTPS only)
   --fault SPEC       inject a fault: WHEN=ACTION[xCOUNT][@PATH], e.g. writes=503x2, write#3=drop,
                      any=delay:200, reads=429:1, writes-from#4=drop-after (also RUDDER_TESTSERVER_FAULTS)";
 
@@ -34,6 +35,7 @@ fn parse(args: &[String]) -> Result<(Options, PathBuf), String> {
             }
             "--kubeconfig" => kubeconfig = PathBuf::from(value("--kubeconfig")?),
             "--not-ready" => options.ready = false,
+            "--tls" => options.tls = true,
             "--token" => options.token = Some(value("--token")?),
             "--fault" => options.faults.push(Fault::parse(&value("--fault")?)?),
             "-h" | "--help" => return Err(String::new()),
@@ -87,7 +89,8 @@ fn main() -> ExitCode {
             return ExitCode::from(1);
         }
         let path = std::path::absolute(&kubeconfig).unwrap_or(kubeconfig);
-        eprintln!("rudder-testserver listening on http://{}", handle.addr());
+        let scheme = if options.tls { "https" } else { "http" };
+        eprintln!("rudder-testserver listening on {scheme}://{}", handle.addr());
         println!("{}", path.display());
         let (stop, stopped) = tokio::sync::oneshot::channel();
         tokio::spawn(async move {
