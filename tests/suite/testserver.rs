@@ -51,19 +51,26 @@ fn call(srv: &TestServer, method: &str, path: &str, content_type: Option<&str>, 
         serde_json::to_vec(body).unwrap()
     };
     let (code, _, out) = http(srv.addr(), method, path, content_type, &bytes).expect("an answer");
-    (code, serde_json::from_slice(&out).unwrap_or(Value::Null))
+    let body =
+        serde_json::from_slice(&out).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&out).into_owned()));
+    (code, body)
 }
 
 /// Replaces values that differ between any two runs (uids, times, resource versions) and drops
 /// the managed-fields entries of the real cluster's controllers (the test server runs none).
 fn normalize(v: &Value) -> Value {
     match v {
-        Value::Array(a) if a.iter().any(|e| e["manager"] == "kube-controller-manager") => Value::Array(
-            a.iter()
+        // Managed-fields entries: sorted by operation and manager, as their times (which order
+        // them within an operation) differ between runs.
+        Value::Array(a) if a.iter().any(|e| e.get("manager").is_some()) => {
+            let mut entries: Vec<Value> = a
+                .iter()
                 .filter(|e| e["manager"] != "kube-controller-manager")
                 .map(normalize)
-                .collect(),
-        ),
+                .collect();
+            entries.sort_by_key(|e| (e["operation"].to_string(), e["manager"].to_string()));
+            Value::Array(entries)
+        }
         Value::Object(m) => Value::Object(
             m.iter()
                 .map(|(k, x)| {

@@ -24,7 +24,7 @@ done
 [ "$code" = 404 ] || { echo "record-real.sh: namespace probe still exists" >&2; exit 1; }
 out="$here/fixtures/real-1.20.json"
 tmp=$(mktemp)
-trap 'rm -f "$tmp" "$tmp.body"' EXIT
+trap 'rm -f "$tmp" "$tmp.body" "$tmp.json" "$tmp.next"' EXIT
 echo '[]' >"$tmp"
 n=$(jq length "$here/fixtures/probes.json")
 for i in $(seq 0 $((n - 1))); do
@@ -42,6 +42,8 @@ for i in $(seq 0 $((n - 1))); do
         [ "$want" = 0 ] || [ "$code" = "$want" ] && break
         sleep 0.2
     done
+    # A body that is not JSON (the real server answers unknown paths in plain text) is kept as a string.
+    jq . "$tmp.body" >/dev/null 2>&1 || jq -Rs . "$tmp.body" >"$tmp.json" && mv "$tmp.json" "$tmp.body" 2>/dev/null || true
     jq --arg name "$name" --argjson code "$code" --slurpfile body "$tmp.body" \
         '. + [{name: $name, code: $code, body: $body[0]}]' "$tmp" >"$tmp.next"
     mv "$tmp.next" "$tmp"

@@ -144,6 +144,8 @@ enum Route {
         sub: Option<String>,
     },
     NotFound,
+    /// A path outside every served group and version: the real server's plain-text 404.
+    PageNotFound,
 }
 
 fn route(state: &State, addr: &str, path: &str) -> Route {
@@ -153,9 +155,9 @@ fn route(state: &State, addr: &str, path: &str) -> Route {
         ["healthz" | "readyz" | "livez", ..] => return Route::Text("ok"),
         ["api"] => return Route::Json(discovery::core_versions(addr)),
         ["apis"] => return Route::Json(discovery::groups(&state.registry)),
-        ["apis", g] => return discovery::group(&state.registry, g).map_or(Route::NotFound, Route::Json),
-        ["api", v] => return discovery::resources(&state.registry, "", v).map_or(Route::NotFound, Route::Json),
-        ["apis", g, v] => return discovery::resources(&state.registry, g, v).map_or(Route::NotFound, Route::Json),
+        ["apis", g] => return discovery::group(&state.registry, g).map_or(Route::PageNotFound, Route::Json),
+        ["api", v] => return discovery::resources(&state.registry, "", v).map_or(Route::PageNotFound, Route::Json),
+        ["apis", g, v] => return discovery::resources(&state.registry, g, v).map_or(Route::PageNotFound, Route::Json),
         ["openapi", "v3"] => return Route::Json(openapi::root(&state.registry)),
         ["openapi", "v3", "api", v] => {
             return openapi::document(&state.registry, "", v).map_or(Route::NotFound, Route::Json);
@@ -165,8 +167,11 @@ fn route(state: &State, addr: &str, path: &str) -> Route {
         }
         ["api", v, rest @ ..] => ("", *v, rest),
         ["apis", g, v, rest @ ..] => (*g, *v, rest),
-        _ => return Route::NotFound,
+        _ => return Route::PageNotFound,
     };
+    if discovery::resources(&state.registry, group, version).is_none() {
+        return Route::PageNotFound;
+    }
     let own = |s: &&str| s.to_string();
     let (namespace, plural, name, sub) = match rest {
         ["namespaces", ns, plural, tail @ ..] if !matches!(*plural, "status" | "finalize") => (
@@ -300,6 +305,11 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Response<
                 .body(Body::Full(Some(Bytes::from_static(t.as_bytes()))))
                 .expect("valid response")),
             Route::NotFound => Ok(error_response(&status::no_such_path())),
+            Route::PageNotFound => Ok(Response::builder()
+                .status(404)
+                .header("Content-Type", "text/plain; charset=utf-8")
+                .body(Body::Full(Some(Bytes::from_static(b"404 page not found\n"))))
+                .expect("valid response")),
             Route::Resource {
                 group,
                 version,

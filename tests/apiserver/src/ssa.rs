@@ -10,7 +10,7 @@
 //!   manager owns them (then M just lets go).
 //! - An update (create, PUT, merge or strategic patch) by U gives U the fields it added or changed
 //!   and takes them from everyone else; removed fields leave every set.
-//! - Entries with no fields are dropped; entries are sorted by operation, then time.
+//! - Entries with no fields are dropped; entries are sorted by operation, time, manager.
 
 use serde_json::{Map, Value, json};
 
@@ -66,8 +66,17 @@ pub fn entries(obj: &Value) -> Vec<Entry> {
 /// Writes entries back as `metadata.managedFields` (dropping empty ones, sorted).
 pub fn store_entries(obj: &mut Value, mut list: Vec<Entry>) {
     list.retain(|e| !e.set.is_empty());
-    // Stable: Apply before Update, then by time; ties keep the order entries were made in.
-    list.sort_by(|a, b| (a.operation.as_str(), a.time.as_str()).cmp(&(b.operation.as_str(), b.time.as_str())));
+    list.sort_by(|a, b| {
+        let key = |e: &Entry| {
+            (
+                e.operation.clone(),
+                e.time.clone(),
+                e.manager.clone(),
+                e.api_version.clone(),
+            )
+        };
+        key(a).cmp(&key(b))
+    });
     let values: Vec<Value> = list
         .iter()
         .map(|e| {

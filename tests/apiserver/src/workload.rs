@@ -52,6 +52,9 @@ pub fn default(kind: &str, obj: &mut Value, next_ip: &mut u32) {
                     if p.get("protocol").is_none() {
                         p["protocol"] = json!("TCP");
                     }
+                    if p.get("targetPort").is_none() {
+                        p["targetPort"] = p["port"].clone();
+                    }
                 }
             }
         }
