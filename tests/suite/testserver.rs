@@ -425,3 +425,50 @@ fn testserver_watch_streams_changes() {
         "{text}"
     );
 }
+
+#[test]
+fn testserver_garbage_collects_dependents_unless_orphaned() {
+    let srv = server(true);
+    let cm = |name: &str, owner: Option<&str>| {
+        let mut o = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": name}});
+        if let Some(uid) = owner {
+            o["metadata"]["ownerReferences"] =
+                json!([{"apiVersion": "v1", "kind": "ConfigMap", "name": "owner", "uid": uid}]);
+        }
+        o
+    };
+    let path = "/api/v1/namespaces/default/configmaps";
+    for policy in ["Background", "Orphan"] {
+        let (_, owner) = call(&srv, "POST", path, Some("application/json"), &cm("owner", None));
+        let uid = owner["metadata"]["uid"].as_str().unwrap().to_string();
+        assert_eq!(
+            call(&srv, "POST", path, Some("application/json"), &cm("child", Some(&uid))).0,
+            201
+        );
+        let opts = json!({"propagationPolicy": policy});
+        assert_eq!(
+            call(
+                &srv,
+                "DELETE",
+                &format!("{path}/owner"),
+                Some("application/json"),
+                &opts
+            )
+            .0,
+            200
+        );
+        let child = srv.object("", "configmaps", "default", "child");
+        match policy {
+            "Background" => assert!(child.is_none(), "the dependent goes with its owner"),
+            _ => {
+                let child = child.expect("an orphan stays");
+                assert!(
+                    child["metadata"]["ownerReferences"]
+                        .as_array()
+                        .is_none_or(|r| r.is_empty())
+                );
+                call(&srv, "DELETE", &format!("{path}/child"), None, &Value::Null);
+            }
+        }
+    }
+}

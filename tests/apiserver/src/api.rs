@@ -481,6 +481,7 @@ fn apply(state: &mut State, call: &Call, name: &str) -> Reply {
 /// DeleteOptions from the body and the query.
 struct DeleteOptions {
     dry_run: bool,
+    orphan: bool,
     uid: Option<String>,
     rv: Option<String>,
 }
@@ -493,9 +494,11 @@ fn delete_options(call: &Call) -> Result<DeleteOptions, ApiError> {
             .map_err(|e| status::bad_request(&format!("error decoding DeleteOptions: {e}")))?
     };
     let dry_run = call.dry_run() || body["dryRun"].as_array().is_some_and(|a| a.iter().any(|v| v == "All"));
-    if let Some(p) = body["propagationPolicy"]
+    let policy = body["propagationPolicy"]
         .as_str()
-        .or(call.query.get("propagationPolicy").map(String::as_str))
+        .or(call.query.get("propagationPolicy").map(String::as_str));
+    let orphan = policy == Some("Orphan") || body["orphanDependents"] == true;
+    if let Some(p) = policy
         && !matches!(p, "Orphan" | "Background" | "Foreground")
     {
         return Err(status::invalid(
@@ -514,6 +517,7 @@ fn delete_options(call: &Call) -> Result<DeleteOptions, ApiError> {
     let s = |v: &Value| v.as_str().map(String::from);
     Ok(DeleteOptions {
         dry_run,
+        orphan,
         uid: s(&body["preconditions"]["uid"]),
         rv: s(&body["preconditions"]["resourceVersion"]),
     })
@@ -569,7 +573,7 @@ fn delete(state: &mut State, call: &Call, name: &str) -> Reply {
         return Ok((200, call.serve(ns)));
     }
     if !opts.dry_run {
-        state.remove(&key);
+        state.remove_with(&key, opts.orphan);
     }
     let uid = meta["uid"].as_str().unwrap_or_default();
     match call.res.plural.as_str() {

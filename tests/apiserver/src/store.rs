@@ -200,8 +200,13 @@ impl State {
     }
 
     /// Deletes one object (and, for namespaces and CRDs, what lives in them; for objects with
-    /// dependents, the dependents). Returns the deleted object.
+    /// dependents, the dependents, as the garbage collector does). Returns the deleted object.
     pub fn remove(&mut self, key: &Key) -> Option<Value> {
+        self.remove_with(key, false)
+    }
+
+    /// `remove`; with `orphan`, dependents stay and lose their owner reference to the object.
+    pub fn remove_with(&mut self, key: &Key, orphan: bool) -> Option<Value> {
         let obj = self.objects.remove(key)?;
         self.rv += 1;
         let mut gone = obj.clone();
@@ -218,16 +223,34 @@ impl State {
             cascade.extend(self.objects.keys().filter(|k| k.0 == group && k.1 == plural).cloned());
             self.registry.unregister_crd(&obj);
         }
-        cascade.extend(
-            self.objects
-                .iter()
-                .filter(|(_, v)| {
-                    v["metadata"]["ownerReferences"]
-                        .as_array()
-                        .is_some_and(|refs| refs.iter().any(|r| r["uid"] == uid.as_str()))
-                })
-                .map(|(k, _)| k.clone()),
-        );
+        let dependents: Vec<Key> = self
+            .objects
+            .iter()
+            .filter(|(_, v)| {
+                v["metadata"]["ownerReferences"]
+                    .as_array()
+                    .is_some_and(|refs| refs.iter().any(|r| r["uid"] == uid.as_str()))
+            })
+            .map(|(k, _)| k.clone())
+            .collect();
+        if orphan {
+            for k in dependents {
+                let old = self.objects[&k].clone();
+                let mut new = old.clone();
+                if let Some(refs) = new["metadata"]["ownerReferences"].as_array_mut() {
+                    refs.retain(|r| r["uid"] != uid.as_str());
+                    if refs.is_empty() {
+                        new["metadata"].as_object_mut().map(|m| m.shift_remove("ownerReferences"));
+                    }
+                }
+                self.rv += 1;
+                new["metadata"]["resourceVersion"] = json!(self.rv.to_string());
+                self.objects.insert(k.clone(), new.clone());
+                self.emit("MODIFIED", &k, new);
+            }
+        } else {
+            cascade.extend(dependents);
+        }
         for k in cascade {
             self.remove(&k);
         }
