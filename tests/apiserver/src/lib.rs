@@ -22,6 +22,7 @@ mod server;
 mod ssa;
 mod status;
 mod store;
+mod table;
 mod tls;
 mod tree;
 mod workload;

@@ -23,6 +23,7 @@ use crate::openapi;
 use crate::selector::Selector;
 use crate::status::{self, ApiError, Subject};
 use crate::store::{Seen, State};
+use crate::table;
 
 /// What the connections share.
 pub struct Shared {
@@ -249,6 +250,7 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Response<
             .to_string()
     };
     let (content_type, user_agent, auth) = (header("content-type"), header("user-agent"), header("authorization"));
+    let accept = header("accept");
     let is_write = matches!(method.as_str(), "POST" | "PUT" | "PATCH" | "DELETE");
     let (delay, action) = shared.lock().faults.decide(is_write, &path);
     if !delay.is_zero() {
@@ -347,7 +349,11 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Response<
                         body: &body,
                         user_agent: &user_agent,
                     };
+                    let wants_table = accept.contains("as=Table") && method == "GET" && call.sub.is_none();
                     Ok(match api::handle(&mut state, &call) {
+                        Ok((code, v)) if wants_table => {
+                            json_response(code, &table::table(&call.res.kind, &v, state.rv()))
+                        }
                         Ok((code, v)) => json_response(code, &v),
                         Err(e) => error_response(&e),
                     })

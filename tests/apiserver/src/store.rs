@@ -73,6 +73,11 @@ impl State {
             next_ip: 0,
             terminating: Vec::new(),
         };
+        let svc_res = s
+            .registry
+            .find("", "v1", "services")
+            .cloned()
+            .expect("services are built in");
         for ns in INITIAL_NAMESPACES {
             let res = s
                 .registry
@@ -83,6 +88,12 @@ impl State {
             s.finish(&res, None, &mut obj, false);
             s.commit(&res, None, obj);
         }
+        // The API server's own Service, as every cluster has it.
+        let mut svc = json!({"apiVersion": "v1", "kind": "Service",
+            "metadata": {"name": "kubernetes", "namespace": "default", "labels": {"component": "apiserver", "provider": "kubernetes"}},
+            "spec": {"ports": [{"name": "https", "port": 443, "protocol": "TCP", "targetPort": 6443}]}});
+        s.finish(&svc_res, None, &mut svc, false);
+        s.commit(&svc_res, None, svc);
         s
     }
 
@@ -240,7 +251,9 @@ impl State {
                 if let Some(refs) = new["metadata"]["ownerReferences"].as_array_mut() {
                     refs.retain(|r| r["uid"] != uid.as_str());
                     if refs.is_empty() {
-                        new["metadata"].as_object_mut().map(|m| m.shift_remove("ownerReferences"));
+                        new["metadata"]
+                            .as_object_mut()
+                            .map(|m| m.shift_remove("ownerReferences"));
                     }
                 }
                 self.rv += 1;

@@ -42,8 +42,8 @@ pub fn default(kind: &str, obj: &mut Value, next_ip: &mut u32) {
                 spec["type"] = json!("ClusterIP");
             }
             if spec["type"] != "ExternalName" && spec.get("clusterIP").is_none() {
-                *next_ip += 1;
                 let ip = format!("10.96.{}.{}", *next_ip / 250, *next_ip % 250 + 1);
+                *next_ip += 1;
                 spec["clusterIP"] = json!(ip);
                 spec["clusterIPs"] = json!([ip]);
             }
@@ -233,7 +233,7 @@ mod tests {
         let mut ip = 0;
         let mut s = json!({"spec": {"ports": [{"port": 80}]}});
         default("Service", &mut s, &mut ip);
-        assert_eq!(s["spec"]["clusterIP"], "10.96.0.2");
+        assert_eq!(s["spec"]["clusterIP"], "10.96.0.1");
         assert_eq!(s["spec"]["ports"][0]["protocol"], "TCP");
         assert_eq!(s["spec"]["type"], "ClusterIP");
     }
