@@ -12,3 +12,4 @@ mod overlay_golden;
 mod package;
 mod remote;
 mod support;
+mod testserver;
