@@ -17,6 +17,8 @@ echo "test.sh: cluster up in $(( $(date +%s) - t0 ))s: $kubeconfig" >&2
 
 export RUDDER_E2E_KUBECONFIG="$kubeconfig"
 cargo test --locked "$@"
+# The API test server's own unit tests (a workspace member).
+[ "$#" -eq 0 ] && cargo test --locked -p rudder-testserver
 
 # Pods never become ready without the fake kubelet: `apply --wait` must time out, naming the object.
 scripts/cluster.sh up --no-kubelet >/dev/null
