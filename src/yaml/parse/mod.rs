@@ -11,6 +11,7 @@
 //! beyond the two fields kyaml's reader looks at (`kind` ending in `List`, `items`).
 
 mod builder;
+mod documents;
 mod fast;
 mod kyaml;
 mod source;
@@ -166,8 +167,8 @@ fn parse_chunk(
     parse_chunk_with(text, dialect, limits, line_offset, single_piece, true)
 }
 
-/// [`parse_chunk`], trying the fast path (`fast/`) first when `fast` is set: on the whole
-/// stream in the Helm dialect, on each piece in the Kustomize dialect.
+/// [`parse_chunk`], trying the fast path (`fast/`) first when `fast` is set: on each
+/// document in the Helm dialect (see `documents.rs`), on each piece in the Kustomize dialect.
 fn parse_chunk_with(
     text: &str,
     dialect: Dialect,
@@ -177,8 +178,8 @@ fn parse_chunk_with(
     fast: bool,
 ) -> Result<(Vec<ParsedDoc>, usize), (usize, String)> {
     if dialect == Dialect::Helm {
-        if fast && let Some(docs) = fast::read_stream(text, limits, line_offset) {
-            return Ok((docs, 0));
+        if fast && let Some(done) = documents::parse_apart(text, limits, line_offset) {
+            return Ok(done);
         }
         if line_offset == 0 {
             source::ensure_stream_start(text)?;
