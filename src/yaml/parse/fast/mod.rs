@@ -11,7 +11,8 @@
 //! - what the subset leaves out: anchors, aliases, tags, `<<` merge keys, `?` keys, folded
 //!   and kept (`|+`) blocks or ones with an indentation indicator, multi-line plain, quoted
 //!   or flow nodes, scalar documents, top-level nodes not at column 0, `...` markers,
-//!   directives, tabs, carriage returns, control characters and non-ASCII text;
+//!   directives, tabs, carriage returns, control characters, and the few non-ASCII
+//!   characters the readers disagree on (see [`plain_text`]);
 //! - whatever the full path refuses or treats specially: duplicate keys, text after a
 //!   value, odd indentation, a key of the Kustomize dialect that does not resolve to a
 //!   string, a `...List` kind in the Kustomize dialect (kustomize rebuilds or unwraps it),
@@ -87,6 +88,23 @@ struct Reader<'t> {
     entries: Vec<(String, Value)>,
 }
 
+/// Whether the text holds only line feeds and printable characters that both readers treat
+/// alike: no tabs, CRs or other controls, no byte order mark, no NEL, line or paragraph
+/// separators (line breaks to go-yaml, content to saphyr), no non-breaking spaces.
+fn plain_text(text: &str) -> bool {
+    let printable_ascii = |b: u8| matches!(b, b' '..=b'~' | b'\n');
+    if text.is_ascii() {
+        return text.bytes().all(printable_ascii);
+    }
+    text.chars().all(|c| {
+        if c.is_ascii() {
+            printable_ascii(c as u8)
+        } else {
+            c > '\u{a0}' && !matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}')
+        }
+    })
+}
+
 /// Whether `b` ends a line (0 stands for the end of the text, which holds no NUL).
 fn is_eol(b: u8) -> bool {
     b == b'\n' || b == 0
@@ -99,8 +117,7 @@ fn is_blank_or_eol(b: u8) -> bool {
 impl<'t> Reader<'t> {
     /// A reader, or `None` for text with bytes the subset leaves out.
     fn new(text: &'t str, dialect: Dialect, kyaml: bool, limits: &Limits, line_offset: usize) -> Option<Self> {
-        // Printable ASCII and line feeds only: no tabs, CRs, controls, BOM or non-ASCII text.
-        if !text.bytes().all(|b| matches!(b, b' '..=b'~' | b'\n')) {
+        if !plain_text(text) {
             return None;
         }
         Some(Reader {

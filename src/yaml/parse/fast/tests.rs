@@ -141,6 +141,7 @@ fn manifests_take_the_fast_path() {
     fast("\"quoted key\": 1\n'single': 2\nkey with spaces: 3\n");
     fast("a: \"\\\\ \\\" \\n \\t \\r \\0 \\a \\b \\e \\f \\v \\ \"\n");
     fast("a:\n  b:\n  - |\n    lit\n  c: d\n");
+    fast("name: café\n\"ключ\": 値\nemoji: [😀, '☺']\nlit: |\n  ü\n# ß\n");
     check("# only\n---\n---\na: 1\n---\n");
     assert_eq!(share("# only\n---\n---\na: 1\n---\n", Dialect::Helm), (4, 4));
 }
@@ -162,7 +163,10 @@ fn everything_else_falls_back() {
         "a:\tb\n",
         "a: 1\r\nb: 2\r\n",
         "\u{feff}a: 1\n",
-        "a: café\n",
+        "a: x\u{85}y\n",
+        "a: x\u{a0}y\n",
+        "a: x\u{2028}y\n",
+        "a: \u{feff}x\n",
         "  a: 1\n",
         "scalar\n",
         "a: 1\na: 2\n",
@@ -611,7 +615,8 @@ fn any_value() -> impl proptest::strategy::Strategy<Value = Value> {
 /// Edits that take text into and out of the subset.
 const TOKENS: &[&str] = &[
     " ", "  ", "\n", "\n\n", "-", "- ", ":", ": ", "#", " #", "'", "\"", "[", "]", "{", "}", ",", "|", "|-", ">",
-    "&a ", "*a", "!!str ", "? ", "---\n", "...\n", "\t", "\\", "\\n", "x", "0", "~", "<<: ", "\r",
+    "&a ", "*a", "!!str ", "? ", "---\n", "...\n", "\t", "\\", "\\n", "x", "0", "~", "<<: ", "\r", "é", "\u{2029}",
+    "\u{feff}",
 ];
 
 proptest::proptest! {
