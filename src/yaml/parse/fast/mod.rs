@@ -28,6 +28,7 @@ mod scalar;
 mod tests;
 
 use std::borrow::Cow;
+use std::cell::Cell;
 
 use super::{Dialect, Limits, ParsedDoc};
 use crate::yaml::resolve::{Kind, ScalarTag, resolve_key, resolve_kind, resolve_scalar};
@@ -88,6 +89,25 @@ struct Reader<'t> {
     entries: Vec<(String, Value)>,
 }
 
+thread_local! {
+    /// The scratch pools of the last reader on this thread, kept for the next document.
+    static POOLS: Cell<(Vec<Value>, Vec<(String, Value)>)> = Cell::default();
+}
+
+/// Pools bigger than this are not kept.
+const MAX_POOL: usize = 4096;
+
+impl Drop for Reader<'_> {
+    fn drop(&mut self) {
+        let (mut items, mut entries) = (std::mem::take(&mut self.items), std::mem::take(&mut self.entries));
+        if items.capacity() <= MAX_POOL && entries.capacity() <= MAX_POOL {
+            items.clear();
+            entries.clear();
+            POOLS.set((items, entries));
+        }
+    }
+}
+
 /// Whether the text holds only line feeds and printable characters that both readers treat
 /// alike: no tabs, CRs or other controls, no byte order mark, no NEL, line or paragraph
 /// separators (line breaks to go-yaml, content to saphyr), no non-breaking spaces.
@@ -120,6 +140,7 @@ impl<'t> Reader<'t> {
         if !plain_text(text) {
             return None;
         }
+        let (items, entries) = POOLS.take();
         Some(Reader {
             text,
             bytes: text.as_bytes(),
@@ -129,8 +150,8 @@ impl<'t> Reader<'t> {
             dialect,
             kyaml,
             max_depth: limits.max_depth.min(MAX_FAST_DEPTH),
-            items: Vec::new(),
-            entries: Vec::new(),
+            items,
+            entries,
         })
     }
 

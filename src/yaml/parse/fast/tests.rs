@@ -674,3 +674,24 @@ proptest::proptest! {
         }
     }
 }
+
+/// Reports the fast path's share of the documents of the files in `YAML_FAST_FILES`
+/// (colon-separated), e.g. the stream `bench/lint.py` generates, after checking both paths
+/// agree on them.
+#[test]
+#[ignore = "reads the files named in YAML_FAST_FILES"]
+fn share_of_given_files() {
+    let files = std::env::var("YAML_FAST_FILES").expect("YAML_FAST_FILES");
+    for file in files.split(':') {
+        let text = std::fs::read_to_string(file).expect(file);
+        for dialect in [Dialect::Kustomize, Dialect::Helm] {
+            assert_eq!(
+                run(&text, dialect, true),
+                run(&text, dialect, false),
+                "{dialect:?} on {file}"
+            );
+            let (fast, all) = share(&text, dialect);
+            eprintln!("{file}: {dialect:?}: {fast}/{all} documents read by the fast path");
+        }
+    }
+}
