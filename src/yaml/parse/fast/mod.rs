@@ -89,9 +89,12 @@ struct Reader<'t> {
     entries: Vec<(String, Value)>,
 }
 
+/// The scratch pools of a reader: list items and mapping entries.
+type Pools = (Vec<Value>, Vec<(String, Value)>);
+
 thread_local! {
     /// The scratch pools of the last reader on this thread, kept for the next document.
-    static POOLS: Cell<(Vec<Value>, Vec<(String, Value)>)> = Cell::default();
+    static POOLS: Cell<Pools> = Cell::default();
 }
 
 /// Pools bigger than this are not kept.
