@@ -68,8 +68,12 @@ pub(super) fn parse_parallel(text: &str, dialect: Dialect, limits: &Limits, piec
 
 /// The line breaks in `bytes` as saphyr counts them: `\n`, `\r\n` and a lone `\r`.
 pub(super) fn line_breaks(bytes: &[u8]) -> usize {
+    let feeds = bytes.iter().filter(|b| **b == b'\n').count();
+    if !bytes.contains(&b'\r') {
+        return feeds;
+    }
     let lone_cr = |i: usize| bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n');
-    bytes.iter().filter(|b| **b == b'\n').count() + (0..bytes.len()).filter(|&i| lone_cr(i)).count()
+    feeds + (0..bytes.len()).filter(|&i| lone_cr(i)).count()
 }
 
 /// The byte offset of the first line at or after `from` that starts with a `---` marker.
