@@ -178,8 +178,14 @@ fn parse_chunk_with(
     fast: bool,
 ) -> Result<(Vec<ParsedDoc>, usize), (usize, String)> {
     if dialect == Dialect::Helm {
-        if fast && let Some(done) = documents::parse_apart(text, limits, line_offset) {
-            return Ok(done);
+        if fast {
+            // The whole stream in one pass when it can; else document by document.
+            if let Some(docs) = fast::read_stream(text, limits, line_offset) {
+                return Ok((docs, 0));
+            }
+            if let Some(done) = documents::parse_apart(text, limits, line_offset) {
+                return Ok(done);
+            }
         }
         if line_offset == 0 {
             source::ensure_stream_start(text)?;
