@@ -1,15 +1,17 @@
 //! The fast path: block YAML as manifests are written, read straight from the bytes.
 //!
 //! Real manifests use a small part of YAML: block mappings and lists, one-line plain and
-//! quoted scalars, one-line flow collections, literal blocks, comments and `---` separators.
+//! quoted scalars, one-line flow collections, literal and folded blocks, comments and `---`
+//! separators.
 //! [`read_stream`] and [`read_piece`] build [`Value`] trees from such text in one pass,
 //! resolving every scalar and key with the functions the full path uses (`resolve.rs`,
 //! `kyaml.rs`), so typing is the same by construction.
 //!
 //! The moment they meet anything else they give up, and the caller parses the same text
 //! with the full path, which then gives its own result or error. Giving up covers:
-//! - what the subset leaves out: anchors, aliases, tags, `<<` merge keys, `?` keys, folded
-//!   and kept (`|+`) blocks or ones with an indentation indicator, multi-line plain, quoted
+//! - what the subset leaves out: anchors, aliases, tags, `<<` merge keys, `?` keys, kept
+//!   (`|+`) blocks or ones with an indentation indicator, folded blocks in the Kustomize
+//!   dialect (kustomize refolds them), multi-line plain, quoted
 //!   or flow nodes, scalar documents, top-level nodes not at column 0, `...` markers,
 //!   directives, tabs, carriage returns, control characters, and the few non-ASCII
 //!   characters the readers disagree on (see [`plain_text`]);
@@ -418,7 +420,7 @@ impl<'t> Reader<'t> {
     /// (a literal block, past its last line).
     fn inline_value(&mut self, col: usize, depth: usize) -> Fast<Value> {
         let value = match self.at(self.pos) {
-            b'|' => return self.literal(col),
+            b'|' | b'>' => return self.block_scalar(col),
             b'[' => self.flow_seq(depth)?,
             b'{' => self.flow_map(depth)?,
             b'"' => {
@@ -430,7 +432,7 @@ impl<'t> Reader<'t> {
                 self.scalar(text, false)?
             }
             b'-' if is_blank_or_eol(self.at(self.pos + 1)) => return Err(GiveUp),
-            b'>' | b'&' | b'*' | b'!' | b'?' | b':' | b',' | b']' | b'}' | b'#' | b'%' | b'@' | b'`' => {
+            b'&' | b'*' | b'!' | b'?' | b':' | b',' | b']' | b'}' | b'#' | b'%' | b'@' | b'`' => {
                 return Err(GiveUp);
             }
             _ => {

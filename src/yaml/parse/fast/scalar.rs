@@ -1,5 +1,5 @@
 //! Scalars of the fast path: plain and quoted scalars that end on their line, and literal
-//! blocks. Each returns the scalar's text; resolution is the caller's (`resolve.rs`).
+//! and folded blocks. Each returns the scalar's text; resolution is the caller's (`resolve.rs`).
 
 use std::borrow::Cow;
 
@@ -192,12 +192,21 @@ impl<'t> Reader<'t> {
         })
     }
 
-    /// A literal block (`|` or `|-`, nothing else on the header line) that is a value in a
-    /// collection at `col`; `pos` at the `|`, left at the first line after the block.
+    /// A block scalar that is a value in a collection at `col`: literal (`|`, `|-`), or
+    /// folded (`>`, `>-`) outside kustomize's round trip (which refolds folded text, see
+    /// `kyaml.rs`); nothing else on the header line. `pos` at the indicator, left at the
+    /// first line after the block.
     ///
     /// The indentation is the first content line's, which must be deeper than `col`; empty
     /// lines before it may hold no spaces, and those after it no more spaces than it.
-    pub(super) fn literal(&mut self, col: usize) -> Fast<Value> {
+    /// Folding: a line break between two lines that do not start with a space becomes a
+    /// space, unless empty lines follow it (they give one line break each); around a line
+    /// that starts with a space (more indented) every line break stays.
+    pub(super) fn block_scalar(&mut self, col: usize) -> Fast<Value> {
+        let folded = self.at(self.pos) == b'>';
+        if folded && self.kyaml {
+            return Err(GiveUp);
+        }
         self.pos += 1;
         let strip = match self.at(self.pos) {
             b'-' => {
@@ -215,7 +224,8 @@ impl<'t> Reader<'t> {
         let mut out = String::new();
         let mut indent = 0;
         let mut breaks = 0;
-        let mut content = false;
+        // Whether a content line was read, and whether it started with a space.
+        let mut previous: Option<bool> = None;
         while self.pos < self.bytes.len() {
             let start = self.pos;
             let mut i = start;
@@ -223,7 +233,7 @@ impl<'t> Reader<'t> {
                 i += 1;
             }
             let spaces = i - start;
-            if self.at(i) == b'\n' && (spaces == 0 || (content && spaces <= indent)) {
+            if self.at(i) == b'\n' && (spaces == 0 || (previous.is_some() && spaces <= indent)) {
                 breaks += 1;
                 self.next_line();
                 continue;
@@ -231,18 +241,24 @@ impl<'t> Reader<'t> {
             if is_eol(self.at(i)) {
                 return Err(GiveUp);
             }
-            if !content {
-                if spaces <= col {
-                    return Err(GiveUp);
+            match previous {
+                None if spaces <= col => return Err(GiveUp),
+                None => indent = spaces,
+                Some(_) if spaces < indent => break,
+                Some(_) => {}
+            }
+            let spaced = spaces > indent;
+            match previous {
+                None => out.extend(std::iter::repeat_n('\n', breaks)),
+                Some(prev_spaced) if folded && !prev_spaced && !spaced => {
+                    if breaks == 0 {
+                        out.push(' ');
+                    } else {
+                        out.extend(std::iter::repeat_n('\n', breaks));
+                    }
                 }
-                indent = spaces;
-            } else if spaces < indent {
-                break;
+                Some(_) => out.extend(std::iter::repeat_n('\n', breaks + 1)),
             }
-            if content {
-                out.push('\n');
-            }
-            out.extend(std::iter::repeat_n('\n', breaks));
             breaks = 0;
             self.next_line();
             // A last line without its line break is left to the full path.
@@ -250,9 +266,9 @@ impl<'t> Reader<'t> {
                 return Err(GiveUp);
             }
             out.push_str(&self.text[start + indent..self.pos - 1]);
-            content = true;
+            previous = Some(spaced);
         }
-        if !content {
+        if previous.is_none() {
             return Err(GiveUp);
         }
         if !strip {

@@ -141,6 +141,15 @@ fn manifests_take_the_fast_path() {
     fast("\"quoted key\": 1\n'single': 2\nkey with spaces: 3\n");
     fast("a: \"\\\\ \\\" \\n \\t \\r \\0 \\a \\b \\e \\f \\v \\ \"\n");
     fast("a:\n  b:\n  - |\n    lit\n  c: d\n");
+    // Folded blocks: the Helm dialect reads them, the Kustomize one refolds them (full path).
+    for text in [
+        "a: >\n  one\n  two\n\n  three\n    more\n  four\n\n\nb: >-\n  x\n  y\n",
+        "- >\n\n  a\n   b\n\n   c\n  d\n  e\n",
+    ] {
+        check(text);
+        assert_eq!(share(text, Dialect::Helm), (1, 1), "{text:?}");
+        assert_eq!(share(text, Dialect::Kustomize), (0, 1), "{text:?}");
+    }
     fast("name: café\n\"ключ\": 値\nemoji: [😀, '☺']\nlit: |\n  ü\n# ß\n");
     check("# only\n---\n---\na: 1\n---\n");
     assert_eq!(share("# only\n---\n---\na: 1\n---\n", Dialect::Helm), (4, 4));
@@ -152,7 +161,6 @@ fn everything_else_falls_back() {
         "a: &x 1\nb: *x\n",
         "a: !!str 1\n",
         "a:\n  <<: {b: 1}\n",
-        "a: >\n  folded\n",
         "a: |+\n  kept\n\n",
         "a: |2\n   x\n",
         "a: plain\n  continued\n",
@@ -479,12 +487,15 @@ impl Styler<'_> {
             }
             2 => {
                 let chomp = ["", "-", "", "-", "+"][self.pick(5)];
-                self.out.push_str(&format!(" |{chomp}\n"));
+                let style = ["|", "|", "|", ">"][self.pick(4)];
+                self.out.push_str(&format!(" {style}{chomp}\n"));
                 let indent = col + 1 + self.pick(self.width + 1);
-                for _ in 0..1 + self.pick(3) {
+                for _ in 0..1 + self.pick(4) {
                     let word = self.word();
                     if !word.is_empty() {
-                        self.out.push_str(&" ".repeat(indent));
+                        // Sometimes more indented.
+                        let extra = [0, 0, 0, 0, 0, 0, 1, 3][self.pick(8)];
+                        self.out.push_str(&" ".repeat(indent + extra));
                     }
                     self.out.push_str(word);
                     self.out.push('\n');
@@ -590,7 +601,7 @@ fn styled_text_often_takes_the_fast_path() {
         "styled text read fast: Kustomize {}/{cases}, Helm {}/{cases}",
         taken[0], taken[1]
     );
-    assert!(taken.iter().all(|&t| t * 6 > cases), "{taken:?}");
+    assert!(taken.iter().all(|&t| t * 8 > cases), "{taken:?}");
 }
 
 /// A random tree of plain data (strings from [`WORDS`]).
