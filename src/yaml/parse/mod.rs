@@ -4,12 +4,15 @@
 //! (nesting is bounded by [`Limits::max_depth`]), expands aliases against a node budget (so
 //! an alias bomb fails at once), applies `<<` merges and refuses duplicate keys; `split.rs`
 //! splits big streams at document markers to parse the pieces on several threads.
-//! `source.rs` makes saphyr's YAML 1.2 scanner accept and refuse what go-yaml's scanner does,
+//! `fast/` reads the block YAML manifests are written in straight from the bytes, and gives
+//! up (the text then takes the saphyr path) on anything else. `source.rs` makes saphyr's YAML 1.2 scanner accept and refuse what go-yaml's scanner does,
 //! and `kyaml.rs` applies what kustomize's own YAML reading and round trip do to resources.
 //! What a scalar means is decided in `resolve.rs`. Nothing here knows about Kubernetes
 //! beyond the two fields kyaml's reader looks at (`kind` ending in `List`, `items`).
 
 mod builder;
+mod documents;
+mod fast;
 mod kyaml;
 mod source;
 mod split;
@@ -161,7 +164,29 @@ fn parse_chunk(
     line_offset: usize,
     single_piece: bool,
 ) -> Result<(Vec<ParsedDoc>, usize), (usize, String)> {
+    parse_chunk_with(text, dialect, limits, line_offset, single_piece, true)
+}
+
+/// [`parse_chunk`], trying the fast path (`fast/`) first when `fast` is set: on each
+/// document in the Helm dialect (see `documents.rs`), on each piece in the Kustomize dialect.
+fn parse_chunk_with(
+    text: &str,
+    dialect: Dialect,
+    limits: &Limits,
+    line_offset: usize,
+    single_piece: bool,
+    fast: bool,
+) -> Result<(Vec<ParsedDoc>, usize), (usize, String)> {
     if dialect == Dialect::Helm {
+        if fast {
+            // The whole stream in one pass when it can; else document by document.
+            if let Some(docs) = fast::read_stream(text, limits, line_offset) {
+                return Ok((docs, 0));
+            }
+            if let Some(done) = documents::parse_apart(text, limits, line_offset) {
+                return Ok(done);
+            }
+        }
         if line_offset == 0 {
             source::ensure_stream_start(text)?;
         }
@@ -173,6 +198,10 @@ fn parse_chunk(
     for piece in pieces {
         let piece_text = &text[piece.start..piece.end];
         let offset = line_offset + piece.line;
+        if fast && let Some(doc) = fast::read_piece(piece_text, limits, offset) {
+            docs.push(doc);
+            continue;
+        }
         source::ensure_stream_start(piece_text).map_err(|(line, m)| (line + offset, m))?;
         let read = Read::FirstDocument {
             round_trip: true,

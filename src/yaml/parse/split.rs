@@ -37,7 +37,7 @@ pub(super) fn parse_parallel(text: &str, dialect: Dialect, limits: &Limits, piec
     let mut line = 0;
     let mut prev = 0;
     for (i, &start) in starts.iter().enumerate() {
-        line += text.as_bytes()[prev..start].iter().filter(|b| **b == b'\n').count();
+        line += line_breaks(&text.as_bytes()[prev..start]);
         prev = start;
         let end = starts.get(i + 1).copied().unwrap_or(text.len());
         pieces.push((&text[start..end], line));
@@ -66,8 +66,18 @@ pub(super) fn parse_parallel(text: &str, dialect: Dialect, limits: &Limits, piec
     (alias_nodes <= limits.max_alias_nodes).then_some(docs)
 }
 
+/// The line breaks in `bytes` as saphyr counts them: `\n`, `\r\n` and a lone `\r`.
+pub(super) fn line_breaks(bytes: &[u8]) -> usize {
+    let feeds = bytes.iter().filter(|b| **b == b'\n').count();
+    if !bytes.contains(&b'\r') {
+        return feeds;
+    }
+    let lone_cr = |i: usize| bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n');
+    feeds + (0..bytes.len()).filter(|&i| lone_cr(i)).count()
+}
+
 /// The byte offset of the first line at or after `from` that starts with a `---` marker.
-fn next_document_marker(text: &str, from: usize) -> Option<usize> {
+pub(super) fn next_document_marker(text: &str, from: usize) -> Option<usize> {
     let bytes = text.as_bytes();
     let mut at = from;
     loop {
