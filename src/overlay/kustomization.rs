@@ -2,10 +2,15 @@
 //! field is an error, as in kustomize) into typed fields.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::yaml::{self, Dialect, Map, Value};
 
+use super::config::FieldTables;
 use super::error::Error;
+use super::fieldspec::FieldSpec;
+use super::helm::HelmCharts;
+use super::transform::{replacements, vars};
 
 /// File names kustomize accepts, in its order of preference.
 pub const FILE_NAMES: &[&str] = &["kustomization.yaml", "kustomization.yml", "Kustomization"];
@@ -46,7 +51,6 @@ const KNOWN: &[&str] = &[
     "generators",
     "transformers",
     "validators",
-    "inventory",
     "buildMetadata",
 ];
 
@@ -57,18 +61,7 @@ const NOT_YET: &[&str] = &[
     "patchesStrategicMerge",
     "patchesJson6902",
     "patches",
-    "replacements",
-    "vars",
     "components",
-    "helmGlobals",
-    "helmCharts",
-    "helmChartInflationGenerator",
-    "configurations",
-    "generators",
-    "transformers",
-    "validators",
-    "inventory",
-    "imageTags",
 ];
 
 /// `labels:` entry.
@@ -77,6 +70,8 @@ pub struct LabelSet {
     pub pairs: Map,
     pub include_selectors: bool,
     pub include_templates: bool,
+    /// `fields`: extra field specs, applied before the default ones.
+    pub fields: Vec<FieldSpec>,
 }
 
 /// `images:` entry.
@@ -163,6 +158,22 @@ pub struct Kustomization {
     pub secret_generator: Vec<GeneratorArgs>,
     pub generator_options: Option<GeneratorOptions>,
     pub build_metadata: Vec<String>,
+    /// `replacements:` entries (inline or `path:` files).
+    pub replacements: Vec<replacements::Entry>,
+    /// The deprecated `vars:`.
+    pub vars: Vec<vars::Var>,
+    /// `configurations:` files.
+    pub configurations: Vec<String>,
+    /// `generators:`, `transformers:` and `validators:` entries: files, directories or
+    /// inline plugin configs.
+    pub generators: Vec<String>,
+    pub transformers: Vec<String>,
+    pub validators: Vec<String>,
+    /// `helmCharts:` (with `helmGlobals:` and `helmChartInflationGenerator:` folded in).
+    pub helm: HelmCharts,
+    /// The field tables the transformers of this level use: the built-in ones plus the
+    /// `configurations:` of this level and of the bases built under it (set by the build).
+    pub fields: Arc<FieldTables>,
 }
 
 /// Finds the kustomization file in `dir`.
@@ -268,17 +279,30 @@ impl Kustomization {
                 &field,
                 &["pairs", "includeSelectors", "includeTemplates", "fields"],
             )?;
-            if m.contains_key("fields") {
-                return Err(Error::field(file, format!("{field}.fields"), "not supported yet"));
+            let mut fields = Vec::new();
+            for (j, f) in r.list(m, "fields").map_err(|e| r.rename(e, &field))?.iter().enumerate() {
+                let at = format!("{field}.fields[{j}]");
+                fields.push(super::config::parse_spec(f, &at).map_err(|e| r.err(&at, e))?);
             }
             k.labels.push(LabelSet {
+                fields,
                 pairs: r.string_map(m, "pairs").map_err(|e| r.rename(e, &field))?,
                 include_selectors: r.boolean(m, "includeSelectors", &field)?.unwrap_or(false),
                 include_templates: r.boolean(m, "includeTemplates", &field)?.unwrap_or(false),
             });
         }
-        for (i, item) in r.list(&map, "images")?.iter().enumerate() {
-            let field = format!("images[{i}]");
+        // The deprecated `imageTags` entries apply after the `images` ones.
+        let image_tags = r
+            .list(&map, "imageTags")?
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (format!("imageTags[{i}]"), v));
+        let images = r
+            .list(&map, "images")?
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (format!("images[{i}]"), v));
+        for (field, item) in images.chain(image_tags) {
             let m = r.entry_map(item, &field, &["name", "newName", "newTag", "digest", "tagSuffix"])?;
             let s = |key: &str| r.scalar_string(m.get(key), &format!("{field}.{key}"));
             k.images.push(Image {
@@ -315,6 +339,19 @@ impl Kustomization {
         }
         k.config_map_generator = r.generators(&map, "configMapGenerator", false)?;
         k.secret_generator = r.generators(&map, "secretGenerator", true)?;
+        let located = |(field, message): (String, String)| Error::field(file, field, message);
+        k.replacements = replacements::parse_entries(r.list(&map, "replacements")?, "replacements").map_err(located)?;
+        k.vars = vars::parse(r.list(&map, "vars")?, file).map_err(located)?;
+        k.configurations = r.strings(&map, "configurations")?;
+        k.generators = r.strings(&map, "generators")?;
+        k.transformers = r.strings(&map, "transformers")?;
+        k.validators = r.strings(&map, "validators")?;
+        k.helm = super::helm::parse(
+            map.get("helmCharts"),
+            map.get("helmGlobals"),
+            map.get("helmChartInflationGenerator"),
+        )
+        .map_err(located)?;
         Ok(k)
     }
 }

@@ -14,12 +14,18 @@ use super::remote::{self, RepoSpec};
 use super::resmap::{ResMap, Resource};
 use super::{generator, transform};
 
+mod level;
+
 /// Settings of one build.
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
     pub load_restrictor: LoadRestrictor,
     /// Fetch remote `resources:` (git repositories) with the system `git`; refused when false.
     pub allow_remote: bool,
+    /// Render `helmCharts:` (kustomize's `--enable-helm`); refused when false.
+    pub enable_helm: bool,
+    /// What renders charts when `enable_helm` is set (`pipeline` supplies the chart engine).
+    pub chart_renderer: Option<std::sync::Arc<dyn super::helm::ChartRenderer>>,
 }
 
 /// Builds the kustomization in `dir` and returns its objects in output order.
@@ -34,10 +40,17 @@ pub fn build(dir: &Path, opts: &BuildOptions) -> Result<Vec<Document>, Error> {
         clone_root: None,
         crds: Vec::new(),
         meta: Default::default(),
+        tables: Vec::new(),
+        vars: Vec::new(),
     };
     let (mut rm, top) = state.accumulate(dir)?;
     generator::add_hash_suffixes(&mut rm)?;
-    transform::name_reference::fix(&mut rm, &state.crds)?;
+    let table = top
+        .fields
+        .name_reference_with_crds(&state.crds)
+        .map_err(|m| Error::field("crds", "(definitions)", m))?;
+    transform::name_reference::fix(&mut rm, &table)?;
+    transform::vars::resolve(&mut rm, &state.vars, &top.fields.var_reference)?;
     drop_local_config(&mut rm);
     let order = top.sort_options.clone().unwrap_or_else(SortOrder::default_legacy);
     let mut resources = rm.into_resources();
@@ -70,6 +83,11 @@ struct State {
     crds: Vec<Value>,
     /// `buildMetadata` origin and transformer tracking.
     meta: transform::build_metadata::Tracker,
+    /// Field tables of the kustomizations being built, outermost first; a finished one
+    /// is merged into its parent's (see [`super::config::FieldTables`]).
+    tables: Vec<super::config::FieldTables>,
+    /// Every `vars:` entry met so far.
+    vars: Vec<transform::vars::Var>,
 }
 
 impl State {
@@ -81,7 +99,7 @@ impl State {
             path: kname.clone(),
             message: e.to_string(),
         })?;
-        let k = Kustomization::parse(&text, &kname)?;
+        let mut k = Kustomization::parse(&text, &kname)?;
         if k.kind == "Component" {
             let message = if self.stack.is_empty() {
                 "building a Component directly is not supported yet: components come with the next part of rudder build"
@@ -92,6 +110,7 @@ impl State {
         }
         self.stack.push(ldr.real_dir().to_path_buf());
         self.meta.enter(&k);
+        self.tables.push(super::config::FieldTables::default());
 
         let mut rm = ResMap::new();
         for (i, entry) in k.resources.iter().enumerate() {
@@ -158,7 +177,9 @@ impl State {
             self.crds.extend(docs);
         }
 
+        k.fields = std::sync::Arc::new(self.level_tables(&k, &ldr)?);
         generator::run(&mut rm, &k, &ldr)?;
+        self.run_level_generators(&mut rm, &k, &ldr, dir)?;
         self.meta.generated(&mut rm, &k);
         transform::namespace::apply(&mut rm, &k)?;
         transform::prefix_suffix::apply(&mut rm, &k)?;
@@ -166,9 +187,14 @@ impl State {
         transform::annotations::apply(&mut rm, &k)?;
         transform::replicas::apply(&mut rm, &k)?;
         transform::images::apply(&mut rm, &k)?;
+        let replacements = transform::replacements::load(&k.replacements, &ldr, &kname)?;
+        transform::replacements::apply(&mut rm, &replacements, &kname)?;
+        self.run_level_plugins(&mut rm, &k, &ldr, dir)?;
         self.meta.transformed(&mut rm, &k);
+        transform::vars::tie(&mut rm, &k.vars, &mut self.vars)?;
 
         self.stack.pop();
+        self.finish_level_tables()?;
         Ok((rm, k))
     }
 

@@ -19,7 +19,7 @@ use std::collections::HashMap;
 
 use crate::overlay::config;
 use crate::overlay::error::Error;
-use crate::overlay::fieldspec::{self, CreateKind};
+use crate::overlay::fieldspec::{self, CreateKind, FieldSpec};
 use crate::overlay::kustomization::Kustomization;
 use crate::overlay::resmap::{ResMap, Resource};
 use crate::yaml::Value;
@@ -35,7 +35,7 @@ pub fn apply(rm: &mut ResMap, k: &Kustomization) -> Result<(), Error> {
         return Ok(());
     }
     for r in rm.iter_mut() {
-        set_one(r, ns).map_err(|message| {
+        set_one(r, ns, &k.fields.namespace).map_err(|message| {
             Error::field(
                 &r.doc.source,
                 format!("{} {}", r.kind(), r.name()),
@@ -46,7 +46,7 @@ pub fn apply(rm: &mut ResMap, k: &Kustomization) -> Result<(), Error> {
     ensure_unique_ids(rm, k)
 }
 
-fn set_one(r: &mut Resource, ns: &str) -> Result<(), String> {
+fn set_one(r: &mut Resource, ns: &str, specs: &[FieldSpec]) -> Result<(), String> {
     if r.value().as_map().is_none_or(|m| m.is_empty()) {
         return Ok(());
     }
@@ -59,7 +59,7 @@ fn set_one(r: &mut Resource, ns: &str) -> Result<(), String> {
         set_default_subjects(r.value_mut(), ns)?;
     }
     let api_version_v1 = r.value().str_at(&["apiVersion"]) == Some("v1");
-    for spec in config::namespace() {
+    for spec in specs {
         // Only a core `v1` Namespace is renamed; other kinds named Namespace are left alone.
         if spec.path == "metadata/name" && !api_version_v1 {
             continue;

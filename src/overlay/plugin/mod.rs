@@ -1,0 +1,151 @@
+//! `transformers:`, `generators:` and `validators:`: plugin configs given inline, in files
+//! or as the output of a kustomization directory, run after the built-in ones of their
+//! kustomization.
+//!
+//! Rules (kustomize v5.5 with plugins restricted to the built-in ones, as `kubectl
+//! kustomize` runs):
+//! - an entry that reads as YAML objects is an inline config; any other entry is a path:
+//!   a file of configs, or a directory whose kustomization is built and whose objects are
+//!   the configs;
+//! - a config with `apiVersion: builtin` names a built-in plugin by kind (see
+//!   [`builtin`]); anything else is an external plugin and is refused;
+//! - generators add their objects after the built-in generators; transformers run in order
+//!   after the built-in transformers; validators run after transformers and must leave the
+//!   objects unchanged.
+
+mod builtin;
+
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::yaml::{self, Dialect, Value};
+
+use super::error::Error;
+use super::helm::ChartRenderer;
+use super::kustomization::Kustomization;
+use super::loader::{Loader, Target};
+use super::resmap::ResMap;
+use super::target::resources_from_bytes;
+
+pub use builtin::{Role, render};
+
+/// One plugin config with where it came from.
+pub struct Config {
+    pub value: Value,
+    /// `transformers[1]`, for messages.
+    pub entry: String,
+}
+
+/// What running plugins needs besides the objects.
+pub struct Context<'a> {
+    pub k: &'a Kustomization,
+    pub ldr: &'a Loader,
+    pub dir: &'a Path,
+    pub enable_helm: bool,
+    pub renderer: Option<&'a Arc<dyn ChartRenderer>>,
+}
+
+/// Reads the configs of `entries` (the `key:` list of the kustomization). `build_dir`
+/// builds a kustomization directory and returns its objects.
+///
+/// # Errors
+/// An entry that is neither YAML objects, a readable file nor a kustomization directory.
+pub fn configs(
+    entries: &[String],
+    key: &str,
+    k: &Kustomization,
+    ldr: &Loader,
+    build_dir: &mut dyn FnMut(&Path, &str) -> Result<ResMap, Error>,
+) -> Result<Vec<Config>, Error> {
+    let mut out = Vec::new();
+    for (i, e) in entries.iter().enumerate() {
+        let entry = format!("{key}[{i}]");
+        if let Some(values) = inline(e, &k.file, &entry)? {
+            out.extend(values.into_iter().map(|value| Config {
+                value,
+                entry: entry.clone(),
+            }));
+            continue;
+        }
+        let objects = match ldr.locate(e, &k.file, &entry)? {
+            Target::File(path) => {
+                let bytes = ldr.read(e, &k.file, &entry)?;
+                resources_from_bytes(&bytes, &path.display().to_string())?
+                    .into_iter()
+                    .map(|r| r.doc.value)
+                    .collect::<Vec<_>>()
+            }
+            Target::Dir(path) => build_dir(&path, &entry)?
+                .into_resources()
+                .into_iter()
+                .map(|r| r.doc.value)
+                .collect(),
+        };
+        out.extend(objects.into_iter().map(|value| Config {
+            value,
+            entry: entry.clone(),
+        }));
+    }
+    Ok(out)
+}
+
+/// The objects of an inline entry, or `None` when the entry is a path.
+fn inline(e: &str, file: &str, entry: &str) -> Result<Option<Vec<Value>>, Error> {
+    let Ok(docs) = yaml::parse_stream(e, Dialect::Kustomize, entry) else {
+        return Ok(None);
+    };
+    let values: Vec<Value> = docs.into_iter().map(|d| d.value).filter(|v| !v.is_null()).collect();
+    if values.is_empty() || !values.iter().all(|v| matches!(v, Value::Map(_))) {
+        return Ok(None);
+    }
+    for v in &values {
+        if v.str_at(&["kind"]).is_none_or(str::is_empty) {
+            return Err(Error::field(file, entry, "inline plugin config has no kind"));
+        }
+    }
+    Ok(Some(values))
+}
+
+/// Runs generator configs, adding their objects to `rm`.
+///
+/// # Errors
+/// An external or unknown plugin, a malformed config, or a failing generator.
+pub fn generate(rm: &mut ResMap, configs: &[Config], cx: &Context) -> Result<(), Error> {
+    for c in configs {
+        builtin::Plugin::parse(c, Role::Generator, cx)?.run(rm, cx, &c.entry)?;
+    }
+    Ok(())
+}
+
+/// Runs transformer configs over `rm`, in order.
+///
+/// # Errors
+/// An external or unknown plugin, a malformed config, or a failing transformer.
+pub fn transform(rm: &mut ResMap, configs: &[Config], cx: &Context) -> Result<(), Error> {
+    for c in configs {
+        builtin::Plugin::parse(c, Role::Transformer, cx)?.run(rm, cx, &c.entry)?;
+    }
+    Ok(())
+}
+
+/// Runs validator configs: each runs like a transformer, and must change nothing.
+///
+/// # Errors
+/// As [`transform`], or a validator that changed the objects.
+pub fn validate(rm: &ResMap, configs: &[Config], cx: &Context) -> Result<(), Error> {
+    for c in configs {
+        let plugin = builtin::Plugin::parse(c, Role::Transformer, cx)?;
+        let mut copy = rm.clone();
+        plugin.run(&mut copy, cx, &c.entry)?;
+        let same = copy.resources().len() == rm.resources().len()
+            && copy.iter().zip(rm.iter()).all(|(a, b)| a.value() == b.value());
+        if !same {
+            return Err(Error::field(
+                &cx.k.file,
+                &c.entry,
+                "validator shouldn't modify the resource map",
+            ));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,406 @@
+//! Replacement field paths (`spec.template.spec.containers.[name=app].image`): splitting,
+//! and the three walks kustomize does with them.
+//!
+//! Rules (kustomize v5.5, kyaml's path getter and path matcher):
+//! - a path splits at `.` except inside `[...]`; blank parts are dropped;
+//! - a part is a field name, a list selector `[field=value]` (or `[=value]` for a list of
+//!   scalars), an index `0`, `1`, ... or `-` (the last element, source lookups only), or `*`
+//!   (every element, target lookups only);
+//! - source lookup ([`lookup`]): `[field=value]` compares exactly; a missing field, an index
+//!   out of range or a list selector matching nothing gives nothing;
+//! - target lookup ([`visit_matching`]): `[field=value]` takes `value` as an unanchored
+//!   regular expression, `*` and list selectors need a list, an index out of range is an
+//!   error; every matched node is visited;
+//! - target lookup with `create` ([`lookup_create`]): missing fields are created as
+//!   mappings (lists before a `[...]` part, the source's kind at the end); a list selector
+//!   matching nothing appends `{field: value}`; an index never creates. `*` parts are first
+//!   expanded over the lists that exist ([`expand_wildcards`]).
+
+use regex::Regex;
+
+use crate::yaml::{Map, Value};
+
+/// Splits a field path at dots outside brackets.
+pub fn split(path: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut depth = 0usize;
+    for c in path.chars() {
+        match c {
+            '[' => {
+                depth += 1;
+                cur.push(c);
+            }
+            ']' => {
+                depth = depth.saturating_sub(1);
+                cur.push(c);
+            }
+            '.' if depth == 0 => out.push(std::mem::take(&mut cur)),
+            _ => cur.push(c),
+        }
+    }
+    out.push(cur);
+    out.into_iter()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+/// One part of a path.
+enum Part<'a> {
+    Field(&'a str),
+    /// `[field=value]`; an empty field matches list elements that are scalars.
+    Select(&'a str, &'a str),
+    Index(usize),
+    Last,
+    Every,
+}
+
+fn part(p: &str) -> Result<Part<'_>, String> {
+    if let Some(inner) = p.strip_prefix('[').and_then(|s| s.strip_suffix(']')) {
+        return match inner.split_once('=') {
+            Some((f, v)) => Ok(Part::Select(f, v)),
+            None => Err(format!(
+                "'{p}': list path element must contain fieldName=fieldValue for element to match"
+            )),
+        };
+    }
+    if p == "-" {
+        return Ok(Part::Last);
+    }
+    if p == "*" {
+        return Ok(Part::Every);
+    }
+    if let Ok(i) = p.parse::<i64>() {
+        return usize::try_from(i)
+            .map(Part::Index)
+            .map_err(|_| format!("array index {i} cannot be negative"));
+    }
+    Ok(Part::Field(p))
+}
+
+/// The text of a scalar, as kyaml compares it.
+pub fn scalar_text(v: &Value) -> Option<String> {
+    Some(match v {
+        Value::String(s) => s.clone(),
+        Value::Bool(b) => b.to_string(),
+        Value::Int(i) => i.to_string(),
+        Value::Uint(u) => u.to_string(),
+        Value::Float(f) => crate::yaml::to_string(&Value::Float(*f)).trim_end().to_string(),
+        Value::Null => "null".to_string(),
+        Value::Seq(_) | Value::Map(_) => return None,
+    })
+}
+
+fn elem_matches_exact(elem: &Value, field: &str, value: &str) -> bool {
+    if field.is_empty() {
+        return scalar_text(elem).as_deref() == Some(value);
+    }
+    elem.get(field).and_then(scalar_text).as_deref() == Some(value)
+}
+
+fn kind_error(part: &str, want: &str, found: &Value) -> String {
+    format!("'{part}': expected {want}, found {}", found.type_name())
+}
+
+/// Source lookup: the node at `segs`, if any.
+///
+/// # Errors
+/// A part that needs a mapping or list meets another kind of node, or a malformed part.
+pub fn lookup<'a>(root: &'a Value, segs: &[String]) -> Result<Option<&'a Value>, String> {
+    let mut cur = root;
+    for seg in segs {
+        let next = match (part(seg)?, cur) {
+            (_, Value::Null) => None,
+            (Part::Field(f), Value::Map(m)) => m.get(f),
+            (Part::Field(_), other) => return Err(kind_error(seg, "a mapping", other)),
+            (Part::Select(f, v), Value::Seq(items)) => items.iter().find(|e| elem_matches_exact(e, f, v)),
+            (Part::Index(i), Value::Seq(items)) => items.get(i),
+            (Part::Last, Value::Seq(items)) => items.last(),
+            (Part::Every, Value::Map(m)) => m.get("*"),
+            (_, other) => return Err(kind_error(seg, "a list", other)),
+        };
+        match next {
+            Some(n) => cur = n,
+            None => return Ok(None),
+        }
+    }
+    Ok(Some(cur))
+}
+
+/// Target lookup without `create`: calls `f` on every node `segs` matches and returns how
+/// many there were.
+///
+/// # Errors
+/// A part that needs a list meets something else, an index out of range, an invalid
+/// regular expression, or an error from `f`.
+pub fn visit_matching<F>(node: &mut Value, segs: &[String], f: &mut F) -> Result<usize, String>
+where
+    F: FnMut(&mut Value) -> Result<(), String>,
+{
+    let Some((seg, rest)) = segs.split_first() else {
+        f(node)?;
+        return Ok(1);
+    };
+    match part(seg)? {
+        // The path matcher has no `-`: it is a field name there.
+        Part::Field(_) | Part::Last => {
+            let Value::Map(m) = node else { return Ok(0) };
+            match m.get_mut(seg.as_str()) {
+                Some(child) => visit_matching(child, rest, f),
+                None => Ok(0),
+            }
+        }
+        Part::Every => match node {
+            Value::Seq(items) => {
+                let mut n = 0;
+                for item in items {
+                    n += visit_matching(item, rest, f)?;
+                }
+                Ok(n)
+            }
+            other => Err(kind_error(seg, "a list", other)),
+        },
+        Part::Select(field, pattern) => {
+            let re = Regex::new(pattern).map_err(|e| format!("'{seg}': {e}"))?;
+            match node {
+                Value::Seq(items) => {
+                    let mut n = 0;
+                    for item in items {
+                        let text = if field.is_empty() {
+                            scalar_text(item)
+                        } else {
+                            item.get(field).filter(|v| !v.is_null()).and_then(scalar_text)
+                        };
+                        if text.is_some_and(|t| re.is_match(t.trim())) {
+                            n += visit_matching(item, rest, f)?;
+                        }
+                    }
+                    Ok(n)
+                }
+                Value::Null => Ok(0),
+                other => Err(kind_error(seg, "a list", other)),
+            }
+        }
+        Part::Index(i) => match node {
+            Value::Seq(items) => {
+                let len = items.len();
+                match items.get_mut(i) {
+                    Some(item) => visit_matching(item, rest, f),
+                    None => Err(format!("index {i} specified but only {len} elements found")),
+                }
+            }
+            other => Err(kind_error(seg, "a list", other)),
+        },
+    }
+}
+
+/// What to create at the end of a path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Leaf {
+    Scalar,
+    Map,
+    Seq,
+}
+
+impl Leaf {
+    pub fn of(v: &Value) -> Leaf {
+        match v {
+            Value::Map(_) => Leaf::Map,
+            Value::Seq(_) => Leaf::Seq,
+            _ => Leaf::Scalar,
+        }
+    }
+}
+
+/// A created node: `None` stands for kyaml's untagged empty scalar, which takes the type
+/// its final text resolves to.
+fn created(kind: Leaf) -> Value {
+    match kind {
+        Leaf::Map => Value::Map(Map::new()),
+        Leaf::Seq => Value::Seq(Vec::new()),
+        Leaf::Scalar => Value::Null,
+    }
+}
+
+/// Target lookup with `create`: the node at `segs`, created where missing. Returns the
+/// node and whether it was created.
+///
+/// # Errors
+/// A part that needs a mapping or list meets another kind of node, or a malformed part.
+pub fn lookup_create<'a>(
+    root: &'a mut Value,
+    segs: &[String],
+    leaf: Leaf,
+) -> Result<Option<(&'a mut Value, bool)>, String> {
+    let mut cur = root;
+    let mut made = false;
+    for (i, seg) in segs.iter().enumerate() {
+        let next_kind = match segs.get(i + 1) {
+            None => leaf,
+            Some(n) if n.starts_with('[') && n.ends_with(']') => Leaf::Seq,
+            Some(_) => Leaf::Map,
+        };
+        let p = part(seg)?;
+        if cur.is_null() && made {
+            // A scalar created on the way: becomes the container the next part needs.
+            *cur = match p {
+                Part::Field(_) => Value::Map(Map::new()),
+                _ => Value::Seq(Vec::new()),
+            };
+        }
+        cur = match (p, cur) {
+            (Part::Field(f), Value::Map(m)) => {
+                made = !m.contains_key(f);
+                m.entry(f.to_string()).or_insert_with(|| created(next_kind))
+            }
+            (Part::Field(_), Value::Null) => return Ok(None),
+            (Part::Field(_), other) => return Err(kind_error(seg, "a mapping", other)),
+            (Part::Select(f, v), Value::Seq(items)) => {
+                let pos = items.iter().position(|e| elem_matches_exact(e, f, v));
+                let pos = match pos {
+                    Some(p) => {
+                        made = false;
+                        p
+                    }
+                    None => {
+                        let scalar = super::apply::resolve_plain(v);
+                        items.push(if f.is_empty() {
+                            scalar
+                        } else {
+                            Value::Map([(f.to_string(), scalar)].into_iter().collect())
+                        });
+                        made = false;
+                        items.len() - 1
+                    }
+                };
+                &mut items[pos]
+            }
+            (Part::Index(i), Value::Seq(items)) => match items.get_mut(i) {
+                Some(x) => {
+                    made = false;
+                    x
+                }
+                None => return Ok(None),
+            },
+            (Part::Last, Value::Seq(items)) => match items.last_mut() {
+                Some(x) => {
+                    made = false;
+                    x
+                }
+                None => return Ok(None),
+            },
+            (_, Value::Null) => return Ok(None),
+            (_, other) => return Err(kind_error(seg, "a list", other)),
+        };
+    }
+    Ok(Some((cur, made)))
+}
+
+/// Expands `*` parts into indexes over the lists that exist. A part missing before a `*`
+/// ends the expansion there (what follows cannot exist).
+///
+/// # Errors
+/// A `*` that meets something other than a list.
+pub fn expand_wildcards(node: Option<&Value>, segs: &[String]) -> Result<Vec<Vec<String>>, String> {
+    let Some((seg, rest)) = segs.split_first() else {
+        return Ok(vec![Vec::new()]);
+    };
+    if seg != "*" {
+        let child = match node {
+            Some(n) => lookup(n, std::slice::from_ref(seg)).ok().flatten(),
+            None => None,
+        };
+        if child.is_none() {
+            let mut path = vec![seg.clone()];
+            path.extend(rest.iter().take_while(|p| *p != "*").cloned());
+            return Ok(vec![path]);
+        }
+        return Ok(expand_wildcards(child, rest)?
+            .into_iter()
+            .map(|tail| std::iter::once(seg.clone()).chain(tail).collect())
+            .collect());
+    }
+    let items = match node {
+        Some(Value::Seq(items)) => items,
+        Some(other) => return Err(format!("wildcard must target a list, found {}", other.type_name())),
+        None => return Ok(Vec::new()),
+    };
+    let mut out = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        for tail in expand_wildcards(Some(item), rest)? {
+            out.push(std::iter::once(i.to_string()).chain(tail).collect());
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::yaml::{self, Dialect};
+
+    fn v(text: &str) -> Value {
+        yaml::parse_stream(text, Dialect::Kustomize, "t")
+            .unwrap()
+            .remove(0)
+            .value
+    }
+
+    const POD: &str = "spec:\n  containers:\n  - name: app\n    image: a\n  - name: app-sidecar\n    image: b\n  - name: other\n    image: c\n";
+
+    #[test]
+    fn splits_outside_brackets() {
+        assert_eq!(
+            split("spec.containers.[name=a.b].image"),
+            ["spec", "containers", "[name=a.b]", "image"]
+        );
+        assert_eq!(split("data. x"), ["data", "x"]);
+    }
+
+    #[test]
+    fn source_lookup_is_exact() {
+        let pod = v(POD);
+        let got = lookup(&pod, &split("spec.containers.[name=app].image")).unwrap();
+        assert_eq!(got, Some(&Value::from("a")));
+        assert_eq!(
+            lookup(&pod, &split("spec.containers.1.image")).unwrap(),
+            Some(&Value::from("b"))
+        );
+        assert_eq!(
+            lookup(&pod, &split("spec.containers.-.image")).unwrap(),
+            Some(&Value::from("c"))
+        );
+        assert_eq!(lookup(&pod, &split("spec.nothing.x")).unwrap(), None);
+        assert!(lookup(&pod, &split("spec.containers.x")).is_err());
+    }
+
+    #[test]
+    fn target_lookup_uses_regexes_and_wildcards() {
+        let mut pod = v(POD);
+        let mut seen = Vec::new();
+        let n = visit_matching(&mut pod, &split("spec.containers.[name=app].image"), &mut |x| {
+            seen.push(x.as_str().unwrap().to_string());
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!((n, seen), (2, vec!["a".to_string(), "b".to_string()]));
+        let n = visit_matching(&mut pod, &split("spec.containers.*.image"), &mut |_| Ok(())).unwrap();
+        assert_eq!(n, 3);
+        assert!(visit_matching(&mut pod, &split("spec.containers.5.image"), &mut |_| Ok(())).is_err());
+    }
+
+    #[test]
+    fn create_builds_missing_parts() {
+        let mut pod = v(POD);
+        let (node, made) = lookup_create(&mut pod, &split("spec.containers.[name=new].env"), Leaf::Seq)
+            .unwrap()
+            .unwrap();
+        assert!(made);
+        assert_eq!(node, &Value::Seq(Vec::new()));
+        assert_eq!(pod.pointer(&["spec", "containers"]).unwrap().as_seq().unwrap().len(), 4);
+        let paths = expand_wildcards(Some(&pod), &split("spec.containers.*.x.y")).unwrap();
+        assert_eq!(paths.len(), 4);
+        assert_eq!(paths[0], ["spec", "containers", "0", "x", "y"]);
+    }
+}
