@@ -14,8 +14,9 @@
 //!   `index`, or is prepended (index < 0) or appended (index past the end), and joined;
 //! - a scalar target keeps its type: the value's text is written into it (`"8080"` stays a
 //!   string, `replicas: 1` stays an integer, so text that is not a number is an error);
-//!   a created scalar takes the type its text reads as; a mapping or list target is
-//!   replaced by the value as it is.
+//!   a created scalar takes the type its text reads as (`"3"` becomes `3`), except an
+//!   entry created in `metadata.labels` or `metadata.annotations`, which stays a string; a
+//!   mapping or list target is replaced by the value as it is.
 
 use crate::overlay::resmap::{ResMap, Resource};
 use crate::yaml::{self, Dialect, Value};
@@ -137,16 +138,20 @@ fn copy_to_target(res: &mut Resource, value: &Value, t: &Target) -> Result<(), S
                 vec![segs]
             };
             for p in paths {
+                // Labels and annotations are string maps: a created entry stays a string.
+                let string_map = p.len() == 3 && p[0] == "metadata" && (p[1] == "labels" || p[1] == "annotations");
                 let Some((node, made)) = path::lookup_create(res.value_mut(), &p, Leaf::of(value))? else {
                     return Err(format!("unable to find or create field {fp} in replacement target"));
                 };
-                set_field(node, value, &t.options, made)?;
+                if made && string_map {
+                    *node = Value::String(String::new());
+                }
+                set_field(node, value, &t.options, made && !string_map)?;
             }
         } else {
             let n = path::visit_matching(res.value_mut(), &segs, &mut |node| {
                 set_field(node, value, &t.options, false)
-            })
-            .map_err(|e| format!("error finding field in replacement target: {e}"))?;
+            })?;
             if n == 0 {
                 return Err(format!("unable to find field {fp} in replacement target"));
             }

@@ -5,8 +5,8 @@
 //! - an entry has either `path` or `source`/`targets`, not both;
 //! - inline entries are read strictly (an unknown field is an error, as in the whole
 //!   kustomization file); entries read from a `path:` file ignore unknown fields;
-//! - a replacement without `source` or without `targets` is an error; `targets: []` is
-//!   allowed and does nothing; a target without `select` is an error;
+//! - a replacement without `source` or without `targets` (or with `targets: []`) is an
+//!   error; a target without `select` is an error;
 //! - `source.fieldPath` and an empty `fieldPaths` default to `metadata.name`.
 
 use crate::yaml::{Map, Value};
@@ -259,9 +259,11 @@ fn join(field: &str, key: &str) -> String {
 fn parse_one(v: &Value, entry: &str, strict: bool) -> Result<Replacement, (String, String)> {
     let r = Reader { entry, strict };
     let m = r.map(v, "", &["source", "targets", "path"])?;
+    // An empty `targets: []` counts as missing, as in kustomize.
     let (Some(source), Some(targets)) = (
         m.get("source").filter(|v| !v.is_null()),
-        m.get("targets").filter(|v| !v.is_null()),
+        m.get("targets")
+            .filter(|v| !v.is_null() && v.as_seq().is_none_or(|s| !s.is_empty())),
     ) else {
         return Err(r.err("", "replacements must specify a source and at least one target"));
     };
@@ -405,7 +407,7 @@ mod tests {
             )
         );
         assert_eq!(
-            err("- source: {kind: A, bogus: 1}\n  targets: []\n").0,
+            err("- source: {kind: A, bogus: 1}\n  targets: [{select: {kind: B}}]\n").0,
             "replacements[0].source.bogus"
         );
         assert_eq!(
