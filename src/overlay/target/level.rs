@@ -113,13 +113,105 @@ impl State {
                 *top = saved;
             }
             self.vars.truncate(vars);
-            let (mut sub, _) = built.map_err(|e| match e {
+            let (sub, _) = built.map_err(|e| match e {
                 Error::Read { path, message } => Error::field(&k.file, entry, format!("{path}: {message}")),
                 e => e,
             })?;
-            super::drop_local_config(&mut sub);
+            // Objects marked local-config are configs too: kustomize keeps them here.
             Ok(sub)
         };
         plugin::configs(entries, key, k, ldr, &mut build_dir)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+    use std::sync::{Arc, Mutex};
+
+    use crate::overlay::helm::{ChartRenderer, HelmChartSpec};
+    use crate::overlay::target::{BuildOptions, build};
+
+    /// Records what it was asked and returns two objects.
+    #[derive(Debug, Default)]
+    struct FakeRenderer {
+        seen: Mutex<Vec<(HelmChartSpec, PathBuf)>>,
+    }
+
+    impl ChartRenderer for FakeRenderer {
+        fn render(&self, spec: &HelmChartSpec, dir: &std::path::Path) -> Result<Vec<u8>, String> {
+            self.seen.lock().unwrap().push((spec.clone(), dir.to_path_buf()));
+            if spec.name == "broken" {
+                return Err("template error".into());
+            }
+            Ok(format!(
+                "apiVersion: v1\nkind: Service\nmetadata:\n  name: {0}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {0}-values\n",
+                spec.release_name
+            )
+            .into_bytes())
+        }
+    }
+
+    fn dir(kustomization: &str) -> tempfile::TempDir {
+        let t = tempfile::tempdir().unwrap();
+        std::fs::write(t.path().join("kustomization.yaml"), kustomization).unwrap();
+        t
+    }
+
+    const CHARTS: &str = "namePrefix: p-\nhelmGlobals:\n  chartHome: vendor\nhelmCharts:\n- name: web\n  version: 1.0.0\n  releaseName: shop\n  valuesInline:\n    replicas: 2\n  includeCRDs: true\n";
+
+    #[test]
+    fn charts_are_refused_without_enable_helm() {
+        let t = dir(CHARTS);
+        let e = build(t.path(), &BuildOptions::default()).unwrap_err().to_string();
+        assert!(e.ends_with("helmCharts[0]: must specify --enable-helm to render helm charts"), "{e}");
+    }
+
+    #[test]
+    fn enable_helm_without_a_renderer_is_an_error() {
+        let t = dir(CHARTS);
+        let opts = BuildOptions {
+            enable_helm: true,
+            ..Default::default()
+        };
+        let e = build(t.path(), &opts).unwrap_err().to_string();
+        assert!(e.contains("helmCharts[0]: --enable-helm was given but this build has no chart renderer"), "{e}");
+    }
+
+    #[test]
+    fn rendered_objects_go_through_the_transformers() {
+        let t = dir(CHARTS);
+        let fake = Arc::new(FakeRenderer::default());
+        let opts = BuildOptions {
+            enable_helm: true,
+            chart_renderer: Some(fake.clone()),
+            ..Default::default()
+        };
+        let docs = build(t.path(), &opts).unwrap();
+        let names: Vec<&str> = docs.iter().map(|d| d.name().unwrap()).collect();
+        assert_eq!(names, ["p-shop-values", "p-shop"]);
+        let seen = fake.seen.lock().unwrap();
+        assert_eq!(seen.len(), 1);
+        let (spec, at) = &seen[0];
+        assert_eq!(spec.name, "web");
+        assert_eq!(spec.chart_home, PathBuf::from("vendor"));
+        assert!(spec.include_crds);
+        assert_eq!(
+            spec.values_inline.as_ref().and_then(|v| v.get("replicas")),
+            Some(&crate::yaml::Value::Int(2))
+        );
+        assert_eq!(at, t.path());
+    }
+
+    #[test]
+    fn renderer_failures_name_the_entry() {
+        let t = dir("helmCharts:\n- name: broken\n  releaseName: x\n");
+        let opts = BuildOptions {
+            enable_helm: true,
+            chart_renderer: Some(Arc::new(FakeRenderer::default())),
+            ..Default::default()
+        };
+        let e = build(t.path(), &opts).unwrap_err().to_string();
+        assert!(e.ends_with("helmCharts[0]: chart 'broken': template error"), "{e}");
     }
 }
