@@ -10,7 +10,8 @@
 //! has them (prefix/suffix kinds require them); generators `ConfigMapGenerator`,
 //! `SecretGenerator` (the generator entry fields, `name`/`namespace` defaulting to the
 //! config's metadata) and `HelmChartInflationGenerator` (a `helmCharts` entry plus
-//! `chartHome`). Config fields are read leniently (unknown ones ignored), as kustomize does.
+//! `chartHome`); `HashTransformer` hashes generated names early (they are hashed again at
+//! the end, as kustomize does). The patch kinds and `ValueAddTransformer` are refused. Config fields are read leniently (unknown ones ignored), as kustomize does.
 
 use std::sync::Arc;
 
@@ -63,6 +64,9 @@ pub enum Plugin {
     Level(Box<Kustomization>),
     Replacements(Vec<replacements::Replacement>),
     Chart(Box<HelmChartSpec>),
+    /// `HashTransformer`: generated objects get their hash suffix now (and, as in
+    /// kustomize, again at the end of the build).
+    Hash,
 }
 
 impl Plugin {
@@ -183,6 +187,7 @@ impl Plugin {
                     .map_err(|(f, e)| Error::field(file, f, e))?;
                 return Ok(Plugin::Replacements(replacements::load(&entries, cx.ldr, file)?));
             }
+            "HashTransformer" => return Ok(Plugin::Hash),
             "ConfigMapGenerator" | "SecretGenerator" => {
                 return Ok(Plugin::Level(Box::new(generator_level(c, m, kind, file).map_err(cfg)?)));
             }
@@ -219,6 +224,7 @@ impl Plugin {
                 transform::images::apply(rm, level)
             }
             Plugin::Replacements(list) => replacements::apply(rm, list, &cx.k.file),
+            Plugin::Hash => generator::add_hash_suffixes(rm),
             Plugin::Chart(spec) => {
                 let objects = render(spec, cx, entry)?;
                 rm.append_all(objects)

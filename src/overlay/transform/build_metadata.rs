@@ -234,6 +234,9 @@ fn transformer_kinds(k: &Kustomization) -> Vec<&'static str> {
     }
     kinds.extend(std::iter::repeat_n("ReplicaCountTransformer", k.replicas.len()));
     kinds.extend(std::iter::repeat_n("ImageTagTransformer", k.images.len()));
+    if !k.replacements.is_empty() {
+        kinds.push("ReplacementTransformer");
+    }
     kinds
 }
 

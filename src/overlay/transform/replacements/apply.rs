@@ -13,7 +13,8 @@
 //! - target `options.delimiter`: the target text is split, the value replaces piece
 //!   `index`, or is prepended (index < 0) or appended (index past the end), and joined;
 //! - a scalar target keeps its type: the value's text is written into it (`"8080"` stays a
-//!   string, `replicas: 1` stays an integer, so text that is not a number is an error);
+//!   string, `replicas: 1` stays an integer, so text that is not a number is an error, and
+//!   an existing null field takes only null text);
 //!   a created scalar takes the type its text reads as (`"3"` becomes `3`), except an
 //!   entry created in `metadata.labels` or `metadata.annotations`, which stays a string; a
 //!   mapping or list target is replaced by the value as it is.
@@ -206,9 +207,10 @@ fn with_text(like: &Value, text: &str) -> Result<Value, String> {
     let mismatch = |want: &str| format!("cannot write '{text}' into {want} field (the target keeps its type)");
     Ok(match like {
         Value::String(_) | Value::Map(_) | Value::Seq(_) => Value::String(text.to_string()),
+        // A null keeps its null tag, which only null text fits.
         Value::Null => match resolved {
             Value::Null => Value::Null,
-            _ => Value::String(text.to_string()),
+            _ => return Err(mismatch("a null")),
         },
         Value::Int(_) | Value::Uint(_) => match resolved {
             v @ (Value::Int(_) | Value::Uint(_)) => v,
