@@ -74,6 +74,26 @@ pub struct LabelSet {
     pub fields: Vec<FieldSpec>,
 }
 
+/// Options of the namespace transformer (settable only through a `NamespaceTransformer`
+/// plugin config; the `namespace:` field uses the defaults).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NamespaceOptions {
+    /// Only set namespace fields that are empty.
+    pub unset_only: bool,
+    pub subjects: SubjectMode,
+}
+
+/// Which RoleBinding/ClusterRoleBinding subjects get the namespace.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SubjectMode {
+    /// Subjects named `default`.
+    #[default]
+    DefaultOnly,
+    /// Subjects of kind `ServiceAccount`.
+    AllServiceAccounts,
+    None,
+}
+
 /// `images:` entry.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Image {
@@ -145,6 +165,7 @@ pub struct Kustomization {
     pub name_prefix: String,
     pub name_suffix: String,
     pub namespace: String,
+    pub namespace_options: NamespaceOptions,
     pub common_labels: Map,
     pub labels: Vec<LabelSet>,
     pub common_annotations: Map,

@@ -19,7 +19,7 @@ use crate::overlay::config::{FieldTables, parse_spec};
 use crate::overlay::error::Error;
 use crate::overlay::fieldspec::FieldSpec;
 use crate::overlay::helm::{self, HelmChartSpec};
-use crate::overlay::kustomization::{Image, Kustomization, Replica};
+use crate::overlay::kustomization::{Image, Kustomization, Replica, SubjectMode};
 use crate::overlay::resmap::ResMap;
 use crate::overlay::transform::{self, replacements};
 use crate::overlay::{generator, target};
@@ -125,15 +125,21 @@ impl Plugin {
             }
             "NamespaceTransformer" => {
                 level.namespace = c.value.str_at(&["metadata", "namespace"]).unwrap_or("").to_string();
-                if m.get("unsetOnly").is_some_and(|v| v.as_bool() == Some(true)) {
-                    return Err(cfg("unsetOnly: true is not supported by rudder yet".into()));
-                }
-                let subjects = m.get("setRoleBindingSubjects").and_then(Value::as_str).unwrap_or("");
-                if !matches!(subjects, "" | "defaultOnly") {
-                    return Err(cfg(format!(
-                        "setRoleBindingSubjects: '{subjects}' is not supported by rudder yet (only defaultOnly)"
-                    )));
-                }
+                level.namespace_options.unset_only = match m.get("unsetOnly") {
+                    None | Some(Value::Null) => false,
+                    Some(Value::Bool(b)) => *b,
+                    Some(v) => return Err(cfg(format!("unsetOnly: expected a boolean, found {}", v.type_name()))),
+                };
+                level.namespace_options.subjects = match string(m, "setRoleBindingSubjects").map_err(cfg)?.as_str() {
+                    "" | "defaultOnly" => SubjectMode::DefaultOnly,
+                    "allServiceAccounts" => SubjectMode::AllServiceAccounts,
+                    "none" => SubjectMode::None,
+                    other => {
+                        return Err(cfg(format!(
+                            "invalid value \"{other}\" for setRoleBindingSubjects: must be one of \"defaultOnly\", \"none\" or \"allServiceAccounts\""
+                        )));
+                    }
+                };
                 // `metadata/namespace` is always set on namespaced objects, whatever the specs.
                 tables.namespace = specs
                     .unwrap_or_default()

@@ -164,7 +164,10 @@ mod tests {
     fn charts_are_refused_without_enable_helm() {
         let t = dir(CHARTS);
         let e = build(t.path(), &BuildOptions::default()).unwrap_err().to_string();
-        assert!(e.ends_with("helmCharts[0]: must specify --enable-helm to render helm charts"), "{e}");
+        assert!(
+            e.ends_with("helmCharts[0]: must specify --enable-helm to render helm charts"),
+            "{e}"
+        );
     }
 
     #[test]
@@ -175,7 +178,10 @@ mod tests {
             ..Default::default()
         };
         let e = build(t.path(), &opts).unwrap_err().to_string();
-        assert!(e.contains("helmCharts[0]: --enable-helm was given but this build has no chart renderer"), "{e}");
+        assert!(
+            e.contains("helmCharts[0]: --enable-helm was given but this build has no chart renderer"),
+            "{e}"
+        );
     }
 
     #[test]
