@@ -25,7 +25,7 @@ pub fn load(entries: &[Entry], ldr: &Loader, file: &str) -> Result<Vec<Replaceme
     let mut out = Vec::new();
     for e in entries {
         match e {
-            Entry::Inline(r) => out.push(r.clone()),
+            Entry::Inline(r) => out.push((**r).clone()),
             Entry::Path { path, entry } => {
                 let bytes = ldr.read(path, file, entry)?;
                 let shown = ldr.display(path);
@@ -68,7 +68,7 @@ mod tests {
             .unwrap()
             .into_iter()
             .map(|e| match e {
-                Entry::Inline(r) => r,
+                Entry::Inline(r) => *r,
                 Entry::Path { .. } => panic!("inline only"),
             })
             .collect()

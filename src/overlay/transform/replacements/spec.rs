@@ -84,7 +84,7 @@ pub struct Replacement {
 /// A `replacements:` entry as written in the kustomization.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Entry {
-    Inline(Replacement),
+    Inline(Box<Replacement>),
     /// A file holding one replacement or a list of them; loaded when the build runs.
     Path {
         path: String,
@@ -122,7 +122,7 @@ pub fn parse_entries(items: &[Value], key: &str) -> Result<Vec<Entry>, (String, 
             });
             continue;
         }
-        out.push(Entry::Inline(parse_one(item, &entry, true)?));
+        out.push(Entry::Inline(Box::new(parse_one(item, &entry, true)?)));
     }
     Ok(out)
 }
