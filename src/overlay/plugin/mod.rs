@@ -102,6 +102,13 @@ fn inline(e: &str, file: &str, entry: &str) -> Result<Option<Vec<Value>>, Error>
         if v.str_at(&["kind"]).is_none_or(str::is_empty) {
             return Err(Error::field(file, entry, "inline plugin config has no kind"));
         }
+        if v.str_at(&["metadata", "name"]).is_none_or(str::is_empty) {
+            return Err(Error::field(
+                file,
+                format!("{entry}.metadata.name"),
+                "inline plugin config has no name",
+            ));
+        }
     }
     Ok(Some(values))
 }
@@ -148,4 +155,22 @@ pub fn validate(rm: &ResMap, configs: &[Config], cx: &Context) -> Result<(), Err
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entries_are_inline_configs_or_paths() {
+        let cfg = "apiVersion: builtin\nkind: LabelTransformer\nmetadata:\n  name: x\n";
+        assert_eq!(inline(cfg, "k.yaml", "transformers[0]").unwrap().unwrap().len(), 1);
+        assert!(inline("labels.yaml", "k.yaml", "transformers[0]").unwrap().is_none());
+        assert!(inline("some/dir", "k.yaml", "transformers[0]").unwrap().is_none());
+        let e = inline("apiVersion: builtin\nkind: X\n", "k.yaml", "transformers[1]").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "k.yaml: transformers[1].metadata.name: inline plugin config has no name"
+        );
+    }
 }
