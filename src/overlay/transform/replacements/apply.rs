@@ -33,7 +33,9 @@ use super::spec::{FieldOptions, Replacement, Selector, Target};
 /// selector; the message is for the replacement's entry.
 pub fn apply_one(rm: &mut ResMap, r: &Replacement) -> Result<(), String> {
     let value = source_value(rm.resources(), r)?;
+    let mut pats = path::Patterns::default();
     for (ti, t) in r.targets.iter().enumerate() {
+        let paths: Vec<(&String, Vec<String>)> = t.field_paths.iter().map(|fp| (fp, path::split(fp))).collect();
         let at = |m: String| format!("targets[{ti}]: {m}");
         let select = Selectors::of(&t.select).map_err(at)?;
         let rejects: Vec<(Selectors, &Selector)> = t
@@ -46,7 +48,8 @@ pub fn apply_one(rm: &mut ResMap, r: &Replacement) -> Result<(), String> {
             if !selected(res, &t.select, &select, &rejects) {
                 continue;
             }
-            copy_to_target(res, &value, t).map_err(|m| format!("targets[{ti}]: {}: {m}", res.cur_id()))?;
+            copy_to_target(res, &value, t, &paths, &mut pats)
+                .map_err(|m| format!("targets[{ti}]: {}: {m}", res.cur_id()))?;
         }
     }
     Ok(())
@@ -129,14 +132,19 @@ fn refine(node: &Value, o: &FieldOptions) -> Result<Value, String> {
     with_text(node, piece)
 }
 
-fn copy_to_target(res: &mut Resource, value: &Value, t: &Target) -> Result<(), String> {
-    for fp in &t.field_paths {
-        let segs = path::split(fp);
+fn copy_to_target(
+    res: &mut Resource,
+    value: &Value,
+    t: &Target,
+    field_paths: &[(&String, Vec<String>)],
+    pats: &mut path::Patterns,
+) -> Result<(), String> {
+    for (fp, segs) in field_paths {
         if t.options.create {
             let paths = if fp.contains('*') {
-                path::expand_wildcards(Some(res.value()), &segs)?
+                path::expand_wildcards(Some(res.value()), segs)?
             } else {
-                vec![segs]
+                vec![segs.clone()]
             };
             for p in paths {
                 // Labels and annotations are string maps: a created entry stays a string.
@@ -150,7 +158,7 @@ fn copy_to_target(res: &mut Resource, value: &Value, t: &Target) -> Result<(), S
                 set_field(node, value, &t.options, made && !string_map)?;
             }
         } else {
-            let n = path::visit_matching(res.value_mut(), &segs, &mut |node| {
+            let n = path::visit_matching(res.value_mut(), segs, pats, &mut |node| {
                 set_field(node, value, &t.options, false)
             })?;
             if n == 0 {

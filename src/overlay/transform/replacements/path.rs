@@ -16,6 +16,8 @@
 //!   matching nothing appends `{field: value}`; an index never creates. `*` parts are first
 //!   expanded over the lists that exist ([`expand_wildcards`]).
 
+use std::collections::HashMap;
+
 use regex::Regex;
 
 use crate::yaml::{Map, Value};
@@ -103,6 +105,19 @@ fn kind_error(part: &str, want: &str, found: &Value) -> String {
     format!("'{part}': expected {want}, found {}", found.type_name())
 }
 
+/// Compiled list-selector patterns, each compiled once per replacement.
+#[derive(Default)]
+pub struct Patterns(HashMap<String, Regex>);
+
+impl Patterns {
+    fn get(&mut self, pattern: &str) -> Result<&Regex, regex::Error> {
+        if !self.0.contains_key(pattern) {
+            self.0.insert(pattern.to_string(), Regex::new(pattern)?);
+        }
+        Ok(&self.0[pattern])
+    }
+}
+
 /// Source lookup: the node at `segs`, if any.
 ///
 /// # Errors
@@ -134,7 +149,7 @@ pub fn lookup<'a>(root: &'a Value, segs: &[String]) -> Result<Option<&'a Value>,
 /// # Errors
 /// A part that needs a list meets something else, an index out of range, an invalid
 /// regular expression, or an error from `f`.
-pub fn visit_matching<F>(node: &mut Value, segs: &[String], f: &mut F) -> Result<usize, String>
+pub fn visit_matching<F>(node: &mut Value, segs: &[String], pats: &mut Patterns, f: &mut F) -> Result<usize, String>
 where
     F: FnMut(&mut Value) -> Result<(), String>,
 {
@@ -147,7 +162,7 @@ where
         Part::Field(_) | Part::Last => {
             let Value::Map(m) = node else { return Ok(0) };
             match m.get_mut(seg.as_str()) {
-                Some(child) => visit_matching(child, rest, f),
+                Some(child) => visit_matching(child, rest, pats, f),
                 None => Ok(0),
             }
         }
@@ -155,14 +170,14 @@ where
             Value::Seq(items) => {
                 let mut n = 0;
                 for item in items {
-                    n += visit_matching(item, rest, f)?;
+                    n += visit_matching(item, rest, pats, f)?;
                 }
                 Ok(n)
             }
             other => Err(kind_error(seg, "a list", other)),
         },
         Part::Select(field, pattern) => {
-            let re = Regex::new(pattern).map_err(|e| format!("'{seg}': {e}"))?;
+            let re = pats.get(pattern).map_err(|e| format!("'{seg}': {e}"))?.clone();
             match node {
                 Value::Seq(items) => {
                     let mut n = 0;
@@ -173,7 +188,7 @@ where
                             item.get(field).filter(|v| !v.is_null()).and_then(scalar_text)
                         };
                         if text.is_some_and(|t| re.is_match(t.trim())) {
-                            n += visit_matching(item, rest, f)?;
+                            n += visit_matching(item, rest, pats, f)?;
                         }
                     }
                     Ok(n)
@@ -186,7 +201,7 @@ where
             Value::Seq(items) => {
                 let len = items.len();
                 match items.get_mut(i) {
-                    Some(item) => visit_matching(item, rest, f),
+                    Some(item) => visit_matching(item, rest, pats, f),
                     None => Err(format!("index {i} specified but only {len} elements found")),
                 }
             }
@@ -379,15 +394,34 @@ mod tests {
     fn target_lookup_uses_regexes_and_wildcards() {
         let mut pod = v(POD);
         let mut seen = Vec::new();
-        let n = visit_matching(&mut pod, &split("spec.containers.[name=app].image"), &mut |x| {
-            seen.push(x.as_str().unwrap().to_string());
-            Ok(())
-        })
+        let n = visit_matching(
+            &mut pod,
+            &split("spec.containers.[name=app].image"),
+            &mut Patterns::default(),
+            &mut |x| {
+                seen.push(x.as_str().unwrap().to_string());
+                Ok(())
+            },
+        )
         .unwrap();
         assert_eq!((n, seen), (2, vec!["a".to_string(), "b".to_string()]));
-        let n = visit_matching(&mut pod, &split("spec.containers.*.image"), &mut |_| Ok(())).unwrap();
+        let n = visit_matching(
+            &mut pod,
+            &split("spec.containers.*.image"),
+            &mut Patterns::default(),
+            &mut |_| Ok(()),
+        )
+        .unwrap();
         assert_eq!(n, 3);
-        assert!(visit_matching(&mut pod, &split("spec.containers.5.image"), &mut |_| Ok(())).is_err());
+        assert!(
+            visit_matching(
+                &mut pod,
+                &split("spec.containers.5.image"),
+                &mut Patterns::default(),
+                &mut |_| Ok(())
+            )
+            .is_err()
+        );
     }
 
     #[test]
