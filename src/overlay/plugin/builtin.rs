@@ -221,13 +221,25 @@ impl Plugin {
     pub fn run(&self, rm: &mut ResMap, cx: &Context, entry: &str) -> Result<(), Error> {
         match self {
             Plugin::Level(level) => {
-                generator::run(rm, level, cx.ldr)?;
-                transform::namespace::apply(rm, level)?;
-                transform::prefix_suffix::apply(rm, level)?;
-                transform::labels::apply(rm, level)?;
-                transform::annotations::apply(rm, level)?;
-                transform::replicas::apply(rm, level)?;
-                transform::images::apply(rm, level)
+                let run = |rm: &mut ResMap| -> Result<(), Error> {
+                    generator::run(rm, level, cx.ldr)?;
+                    transform::namespace::apply(rm, level)?;
+                    transform::prefix_suffix::apply(rm, level)?;
+                    transform::labels::apply(rm, level)?;
+                    transform::annotations::apply(rm, level)?;
+                    transform::replicas::apply(rm, level)?;
+                    transform::images::apply(rm, level)
+                };
+                // The synthetic level names its own fields (`commonLabels`, ...): say which
+                // plugin entry they belong to.
+                run(rm).map_err(|e| match e {
+                    Error::Field { file, field, message } if file == level.file => Error::Field {
+                        file,
+                        field: format!("{entry} ({field})"),
+                        message,
+                    },
+                    e => e,
+                })
             }
             Plugin::Replacements(list) => replacements::apply(rm, list, &cx.k.file),
             Plugin::Hash => generator::add_hash_suffixes(rm),

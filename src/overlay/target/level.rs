@@ -210,6 +210,30 @@ mod tests {
     }
 
     #[test]
+    fn generator_plugin_configs_render_charts_too() {
+        let t = dir(
+            "generators:\n- |-\n  apiVersion: builtin\n  kind: HelmChartInflationGenerator\n  metadata:\n    name: x\n  name: db\n  releaseName: main\n  chartHome: third_party\n  skipTests: true\n",
+        );
+        let fake = Arc::new(FakeRenderer::default());
+        let opts = BuildOptions {
+            enable_helm: true,
+            chart_renderer: Some(fake.clone()),
+            ..Default::default()
+        };
+        let docs = build(t.path(), &opts).unwrap();
+        assert_eq!(docs.len(), 2);
+        let seen = fake.seen.lock().unwrap();
+        assert_eq!(seen[0].0.chart_home, PathBuf::from("third_party"));
+        assert!(seen[0].0.skip_tests);
+        let refused = build(t.path(), &BuildOptions::default()).unwrap_err().to_string();
+        assert!(
+            refused.contains("generators[0]: plugin HelmChartInflationGenerator"),
+            "{refused}"
+        );
+        assert!(refused.ends_with("must specify --enable-helm"), "{refused}");
+    }
+
+    #[test]
     fn renderer_failures_name_the_entry() {
         let t = dir("helmCharts:\n- name: broken\n  releaseName: x\n");
         let opts = BuildOptions {
