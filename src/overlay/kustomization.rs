@@ -627,6 +627,41 @@ mod tests {
     }
 
     #[test]
+    fn image_tags_follow_images() {
+        let k = Kustomization::parse(
+            b"imageTags:\n- name: a\n  newTag: '1'\nimages:\n- name: b\n  newTag: '2'\n",
+            "k.yaml",
+        )
+        .unwrap();
+        let names: Vec<&str> = k.images.iter().map(|i| i.name.as_str()).collect();
+        assert_eq!(names, ["b", "a"]);
+    }
+
+    #[test]
+    fn fields_of_this_part() {
+        let k = Kustomization::parse(
+            b"labels:\n- pairs: {a: b}\n  fields:\n  - {path: spec/x, kind: Foo, create: true}\nreplacements:\n- path: r.yaml\nvars:\n- name: V\n  objref: {apiVersion: v1, kind: Service, name: s}\nconfigurations: [c.yaml]\ntransformers: [t.yaml]\ngenerators: [g.yaml]\nvalidators: [v.yaml]\nhelmCharts:\n- name: c\n",
+            "k.yaml",
+        )
+        .unwrap();
+        assert_eq!(k.labels[0].fields[0].path, "spec/x");
+        assert_eq!(k.replacements.len(), 1);
+        assert_eq!(k.vars[0].field_path, "metadata.name");
+        assert_eq!(
+            (k.transformers.len(), k.generators.len(), k.validators.len()),
+            (1, 1, 1)
+        );
+        assert_eq!(k.helm.entries, ["helmCharts[0]"]);
+        let e = Kustomization::parse(b"inventory: {type: ConfigMap}\n", "k.yaml").unwrap_err();
+        assert_eq!(e.to_string(), "k.yaml: inventory: unknown field");
+        let e = Kustomization::parse(b"vars:\n- name: V\n  objref: {kind: 1}\n", "k.yaml").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "k.yaml: vars[0].objref.kind: expected a string, found an integer"
+        );
+    }
+
+    #[test]
     fn typed_errors_name_the_field() {
         let e = Kustomization::parse(b"images:\n- name: x\n  newTag: [1]\n", "k.yaml").unwrap_err();
         assert_eq!(
