@@ -179,8 +179,8 @@ impl State {
 
         k.fields = std::sync::Arc::new(self.level_tables(&k, &ldr)?);
         generator::run(&mut rm, &k, &ldr)?;
-        self.run_level_generators(&mut rm, &k, &ldr, dir)?;
         self.meta.generated(&mut rm, &k);
+        self.run_level_generators(&mut rm, &k, &ldr, dir)?;
         transform::namespace::apply(&mut rm, &k)?;
         transform::prefix_suffix::apply(&mut rm, &k)?;
         transform::labels::apply(&mut rm, &k)?;
@@ -189,8 +189,8 @@ impl State {
         transform::images::apply(&mut rm, &k)?;
         let replacements = transform::replacements::load(&k.replacements, &ldr, &kname)?;
         transform::replacements::apply(&mut rm, &replacements, &kname)?;
-        self.run_level_plugins(&mut rm, &k, &ldr, dir)?;
         self.meta.transformed(&mut rm, &k);
+        self.run_level_plugins(&mut rm, &k, &ldr, dir)?;
         transform::vars::tie(&mut rm, &k.vars, &mut self.vars)?;
 
         self.stack.pop();

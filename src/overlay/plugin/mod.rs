@@ -34,6 +34,19 @@ pub struct Config {
     pub value: Value,
     /// `transformers[1]`, for messages.
     pub entry: String,
+    /// The file the config came from, relative to the kustomization directory (the
+    /// kustomization file itself for inline configs), for `buildMetadata`.
+    pub configured_in: String,
+}
+
+impl Config {
+    pub fn kind(&self) -> &str {
+        self.value.str_at(&["kind"]).unwrap_or("")
+    }
+
+    pub fn name(&self) -> &str {
+        self.value.str_at(&["metadata", "name"]).unwrap_or("")
+    }
 }
 
 /// What running plugins needs besides the objects.
@@ -61,30 +74,39 @@ pub fn configs(
     for (i, e) in entries.iter().enumerate() {
         let entry = format!("{key}[{i}]");
         if let Some(values) = inline(e, &k.file, &entry)? {
+            let kfile = Path::new(&k.file).file_name().unwrap_or_default().to_string_lossy();
             out.extend(values.into_iter().map(|value| Config {
                 value,
                 entry: entry.clone(),
+                configured_in: kfile.to_string(),
             }));
             continue;
         }
-        let objects = match ldr.locate(e, &k.file, &entry)? {
+        match ldr.locate(e, &k.file, &entry)? {
             Target::File(path) => {
                 let bytes = ldr.read(e, &k.file, &entry)?;
-                resources_from_bytes(&bytes, &path.display().to_string())?
-                    .into_iter()
-                    .map(|r| r.doc.value)
-                    .collect::<Vec<_>>()
+                for r in resources_from_bytes(&bytes, &path.display().to_string())? {
+                    out.push(Config {
+                        value: r.doc.value,
+                        entry: entry.clone(),
+                        configured_in: e.clone(),
+                    });
+                }
             }
-            Target::Dir(path) => build_dir(&path, &entry)?
-                .into_resources()
-                .into_iter()
-                .map(|r| r.doc.value)
-                .collect(),
-        };
-        out.extend(objects.into_iter().map(|value| Config {
-            value,
-            entry: entry.clone(),
-        }));
+            Target::Dir(path) => {
+                let prefix = path.display().to_string();
+                for r in build_dir(&path, &entry)?.into_resources() {
+                    // The object's file inside the directory, named from the kustomization.
+                    let inner = r.doc.source.strip_prefix(&prefix).unwrap_or(&r.doc.source);
+                    let configured_in = format!("{}/{}", e.trim_end_matches('/'), inner.trim_start_matches('/'));
+                    out.push(Config {
+                        value: r.doc.value,
+                        entry: entry.clone(),
+                        configured_in,
+                    });
+                }
+            }
+        }
     }
     Ok(out)
 }
@@ -117,9 +139,16 @@ fn inline(e: &str, file: &str, entry: &str) -> Result<Option<Vec<Value>>, Error>
 ///
 /// # Errors
 /// An external or unknown plugin, a malformed config, or a failing generator.
-pub fn generate(rm: &mut ResMap, configs: &[Config], cx: &Context) -> Result<(), Error> {
+/// `after` is called after each config ran (for `buildMetadata` bookkeeping).
+pub fn generate(
+    rm: &mut ResMap,
+    configs: &[Config],
+    cx: &Context,
+    after: &mut dyn FnMut(&mut ResMap, &Config),
+) -> Result<(), Error> {
     for c in configs {
         builtin::Plugin::parse(c, Role::Generator, cx)?.run(rm, cx, &c.entry)?;
+        after(rm, c);
     }
     Ok(())
 }
@@ -128,9 +157,16 @@ pub fn generate(rm: &mut ResMap, configs: &[Config], cx: &Context) -> Result<(),
 ///
 /// # Errors
 /// An external or unknown plugin, a malformed config, or a failing transformer.
-pub fn transform(rm: &mut ResMap, configs: &[Config], cx: &Context) -> Result<(), Error> {
+/// `after` is called after each config ran (for `buildMetadata` bookkeeping).
+pub fn transform(
+    rm: &mut ResMap,
+    configs: &[Config],
+    cx: &Context,
+    after: &mut dyn FnMut(&mut ResMap, &Config),
+) -> Result<(), Error> {
     for c in configs {
         builtin::Plugin::parse(c, Role::Transformer, cx)?.run(rm, cx, &c.entry)?;
+        after(rm, c);
     }
     Ok(())
 }

@@ -69,7 +69,10 @@ impl State {
             let objects = plugin::render(spec, &cx, entry)?;
             rm.append_all(objects)?;
         }
-        plugin::generate(rm, &configs, &cx)
+        let meta = &self.meta;
+        plugin::generate(rm, &configs, &cx, &mut |rm, c| {
+            meta.plugin_generated(rm, &c.configured_in, c.kind(), c.name());
+        })
     }
 
     /// `transformers:` then `validators:`, after the built-in transformers.
@@ -89,7 +92,10 @@ impl State {
             enable_helm: self.opts.enable_helm,
             renderer: self.opts.chart_renderer.as_ref(),
         };
-        plugin::transform(rm, &transformers, &cx)?;
+        let meta = &self.meta;
+        plugin::transform(rm, &transformers, &cx, &mut |rm, c| {
+            meta.plugin_transformed(rm, &c.configured_in, c.kind(), c.name());
+        })?;
         plugin::validate(rm, &validators, &cx)
     }
 

@@ -139,6 +139,38 @@ impl Tracker {
         }
     }
 
+    /// Records the origin of objects a generator plugin config made (generated objects that
+    /// have none yet). `configured_in` is the config's file, relative to the kustomization.
+    pub fn plugin_generated(&self, rm: &mut ResMap, configured_in: &str, kind: &str, name: &str) {
+        if !self.tracking() {
+            return;
+        }
+        let configured_in = join(self.current(), configured_in);
+        for r in rm.iter_mut().filter(|r| r.generated.is_some()) {
+            if annotation(r, ORIGIN).is_none() {
+                set_annotation(r, ORIGIN, configured_by_named(&configured_in, kind, name, ""));
+            }
+        }
+    }
+
+    /// Records one transformer plugin config on every object of its level (call after it
+    /// ran). `configured_in` is the config's file, relative to the kustomization.
+    pub fn plugin_transformed(&self, rm: &mut ResMap, configured_in: &str, kind: &str, name: &str) {
+        if !self.tracking() {
+            return;
+        }
+        let configured_in = join(self.current(), configured_in);
+        for r in rm.iter_mut() {
+            if annotation(r, ORIGIN).is_none() {
+                set_annotation(r, ORIGIN, configured_by_named(&configured_in, kind, name, ""));
+            } else {
+                let mut list = annotation(r, TRANSFORMATIONS).unwrap_or_default().to_string();
+                list.push_str(&configured_by_named(&configured_in, kind, name, "- "));
+                set_annotation(r, TRANSFORMATIONS, list);
+            }
+        }
+    }
+
     /// Records the built-in transformers `k` configured on every object of its level (call
     /// after they ran).
     pub fn transformed(&self, rm: &mut ResMap, k: &Kustomization) {
@@ -253,9 +285,19 @@ fn replaced_here(r: &Resource, args: &[GeneratorArgs]) -> bool {
 /// An origin (or, with `lead` `"- "`, a transformations list item) naming a built-in
 /// plugin configured in a kustomization file, as kustomize's YAML marshalling prints it.
 fn configured_by(configured_in: &str, kind: &str, lead: &str) -> String {
+    configured_by_named(configured_in, kind, "", lead)
+}
+
+/// As [`configured_by`], for a plugin config with a `metadata.name`.
+fn configured_by_named(configured_in: &str, kind: &str, name: &str, lead: &str) -> String {
     let pad = if lead.is_empty() { "" } else { "  " };
+    let name = if name.is_empty() {
+        String::new()
+    } else {
+        format!("{pad}  name: {}\n", scalar(name))
+    };
     format!(
-        "{lead}configuredIn: {}\n{pad}configuredBy:\n{pad}  apiVersion: builtin\n{pad}  kind: {kind}\n",
+        "{lead}configuredIn: {}\n{pad}configuredBy:\n{pad}  apiVersion: builtin\n{pad}  kind: {kind}\n{name}",
         scalar(configured_in)
     )
 }
