@@ -108,6 +108,21 @@ pub fn configs(
             }
         }
     }
+    // kustomize gathers the configs of one list like resources: one id at most once.
+    let mut seen = std::collections::HashSet::new();
+    for c in &out {
+        let id = crate::resource::ResId::of(&c.value);
+        if !seen.insert(id.clone()) {
+            return Err(Error::field(
+                &k.file,
+                &c.entry,
+                format!(
+                    "plugin config {} is listed twice (ids must be unique)",
+                    id.kustomize_string()
+                ),
+            ));
+        }
+    }
     Ok(out)
 }
 
