@@ -10,6 +10,7 @@ mod fieldspec;
 mod generator;
 mod kustomization;
 mod loader;
+mod patch;
 mod remote;
 mod resmap;
 mod target;
