@@ -319,6 +319,7 @@ impl<'a> Run<'a> {
                 format!("{} {}: the patch left no object", before.gvk.kind, before.name),
             ));
         }
+        normalize_annotations(r.value_mut());
         self.renamed(i, before);
         Ok(())
     }
@@ -335,3 +336,29 @@ impl<'a> Run<'a> {
     }
 }
 
+
+/// kustomize re-reads and re-writes annotations after a JSON patch (to keep its internal
+/// ones): every value becomes its scalar text (`""` for a mapping or list), and an empty
+/// mapping disappears.
+fn normalize_annotations(v: &mut Value) {
+    let Some(meta) = v.get_mut("metadata").and_then(Value::as_map_mut) else {
+        return;
+    };
+    let Some(Value::Map(ann)) = meta.get_mut("annotations") else {
+        return;
+    };
+    for val in ann.values_mut() {
+        let text = match val {
+            Value::String(_) => continue,
+            Value::Int(i) => i.to_string(),
+            Value::Uint(u) => u.to_string(),
+            Value::Bool(b) => b.to_string(),
+            Value::Float(_) => crate::yaml::to_string(val).trim_end().to_string(),
+            Value::Null | Value::Seq(_) | Value::Map(_) => String::new(),
+        };
+        *val = Value::String(text);
+    }
+    if ann.is_empty() {
+        meta.shift_remove("annotations");
+    }
+}
