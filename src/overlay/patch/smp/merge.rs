@@ -17,6 +17,8 @@
 //! - `$setElementOrder/…`, `$deleteFromPrimitiveList/…` and `$retainKeys` are not
 //!   honoured by kustomize: they are copied like ordinary fields.
 
+use std::collections::HashMap;
+
 use crate::yaml::{Map, Value};
 
 use super::schema::Node;
@@ -113,17 +115,28 @@ fn key_of(e: &Value, keys: &[String]) -> Option<Vec<String>> {
 }
 
 fn merge_keyed(dest: Vec<Value>, patch: &[&Value], keys: &[String], elem: Option<Node<'_>>) -> Vec<Value> {
-    // Order of keys: patch elements first, then the object's.
-    let mut order: Vec<Vec<String>> = Vec::new();
-    let mut index: std::collections::HashMap<Vec<String>, (Option<usize>, Option<usize>)> =
-        std::collections::HashMap::new();
+    if keys.len() > 1 {
+        let secondary = |e: &&Value| key_of(e, keys).is_some_and(|k| k[1..].iter().any(|s| !s.is_empty()));
+        if patch.iter().any(secondary) || dest.iter().any(|d| secondary(&d)) {
+            return merge_multi_keyed(dest, patch, keys, elem);
+        }
+    }
+    // Order of keys: patch elements first, then the object's. A patch element without
+    // the key (a mapping) marks the point where kyaml's lookup by an empty key deletes
+    // every keyed element of the object; the patch element itself is dropped.
+    let mut order: Vec<Option<Vec<String>>> = Vec::new();
+    let mut index: HashMap<Vec<String>, (Option<usize>, Option<usize>)> = HashMap::new();
     for (i, p) in patch.iter().enumerate() {
-        if let Some(k) = key_of(p, keys) {
-            let slot = index.entry(k.clone()).or_insert_with(|| {
-                order.push(k);
-                (None, None)
-            });
-            slot.1.get_or_insert(i);
+        match key_of(p, keys) {
+            Some(k) => {
+                let slot = index.entry(k.clone()).or_insert_with(|| {
+                    order.push(Some(k));
+                    (None, None)
+                });
+                slot.1.get_or_insert(i);
+            }
+            None if p.as_map().is_some() && !order.contains(&None) => order.push(None),
+            None => {}
         }
     }
     let mut keyless = Vec::new();
@@ -133,7 +146,7 @@ fn merge_keyed(dest: Vec<Value>, patch: &[&Value], keys: &[String], elem: Option
         match key_of(d, keys) {
             Some(k) => {
                 let slot = index.entry(k.clone()).or_insert_with(|| {
-                    order.push(k);
+                    order.push(Some(k));
                     (None, None)
                 });
                 slot.0.get_or_insert(i);
@@ -142,27 +155,78 @@ fn merge_keyed(dest: Vec<Value>, patch: &[&Value], keys: &[String], elem: Option
         }
     }
     let mut out = Vec::with_capacity(order.len() + keyless.len());
+    let mut wiped = false;
     for k in &order {
+        let Some(k) = k else {
+            wiped = true;
+            continue;
+        };
         let (d, p) = index[k];
-        let d = d.and_then(|i| dest[i].take());
+        let d = d.and_then(|i| dest[i].take()).filter(|_| !wiped);
         let merged = match p {
             Some(p) => merge(d, patch[p], elem),
             None => d,
         };
-        match merged {
-            None => {}
-            Some(Value::Map(m)) if m.is_empty() => {}
-            Some(v) => out.push(v),
-        }
+        out.extend(kept(merged));
     }
     for i in keyless {
-        if let Some(v) = dest[i].take()
-            && !matches!(&v, Value::Map(m) if m.is_empty())
-        {
-            out.push(v);
-        }
+        out.extend(kept(dest[i].take()));
     }
     out
+}
+
+/// Lists keyed by several fields (ports by port and protocol) where some element sets a
+/// secondary key. kyaml 0.18 (kustomize 5.5) then behaves as follows, and rudder with it:
+/// - a patch element whose keys all equal an object element's merges into it, in the
+///   object's order;
+/// - a patch element that agrees with an object element on every key the two both set,
+///   but not on all (one omits `protocol`), is dropped and the object element kept;
+/// - other patch elements are new and come first, in patch order, then the object's
+///   elements in their order.
+fn merge_multi_keyed(dest: Vec<Value>, patch: &[&Value], keys: &[String], elem: Option<Node<'_>>) -> Vec<Value> {
+    let dest_keys: Vec<Option<Vec<String>>> = dest.iter().map(|d| key_of(d, keys)).collect();
+    let mut merge_from: Vec<Option<usize>> = vec![None; dest.len()];
+    let mut new: Vec<(Vec<String>, usize)> = Vec::new();
+    for (pi, p) in patch.iter().enumerate() {
+        let Some(pk) = key_of(p, keys) else { continue };
+        if let Some(di) = dest_keys.iter().position(|dk| dk.as_ref() == Some(&pk)) {
+            merge_from[di].get_or_insert(pi);
+        } else if dest_keys.iter().flatten().any(|dk| overlaps(dk, &pk)) {
+            // Dropped, as kustomize drops it.
+        } else if !new.iter().any(|(k, _)| k == &pk) {
+            new.push((pk, pi));
+        }
+    }
+    let mut out = Vec::with_capacity(new.len() + dest.len());
+    for (_, pi) in new {
+        out.extend(kept(merge(None, patch[pi], elem)));
+    }
+    for (d, from) in dest.into_iter().zip(merge_from) {
+        let v = match from {
+            Some(pi) => merge(Some(d), patch[pi], elem),
+            None => Some(d),
+        };
+        out.extend(kept(v));
+    }
+    out
+}
+
+/// A merged list element, unless deleted or left empty (kyaml drops empty elements).
+fn kept(v: Option<Value>) -> Option<Value> {
+    v.filter(|v| !matches!(v, Value::Map(m) if m.is_empty()))
+}
+
+/// Two key tuples that agree wherever both are set, with at least one field in common.
+fn overlaps(a: &[String], b: &[String]) -> bool {
+    let mut common = false;
+    for (x, y) in a.iter().zip(b) {
+        if x == y {
+            common |= !x.is_empty();
+        } else if !x.is_empty() && !y.is_empty() {
+            return false;
+        }
+    }
+    common
 }
 
 /// go-yaml's scalar text of a value, used to compare merge keys.
