@@ -54,16 +54,6 @@ const KNOWN: &[&str] = &[
     "buildMetadata",
 ];
 
-/// Fields that belong to the next part of `rudder build` (patches, replacements,
-/// components, vars, openapi, configurations, plugin configs, helm charts).
-const NOT_YET: &[&str] = &[
-    "openapi",
-    "patchesStrategicMerge",
-    "patchesJson6902",
-    "patches",
-    "components",
-];
-
 /// `labels:` entry.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct LabelSet {
@@ -110,6 +100,32 @@ pub struct Image {
 pub struct Replica {
     pub name: String,
     pub count: i64,
+}
+
+/// `patches:` entry: a strategic merge or JSON 6902 patch, inline or from a file.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Patch {
+    pub patch: String,
+    pub path: String,
+    /// The `target:` mapping (fields checked; compiled when the patch runs).
+    pub target: Option<Map>,
+    pub allow_name_change: bool,
+    pub allow_kind_change: bool,
+}
+
+/// `patchesJson6902:` entry (deprecated).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Json6902Patch {
+    pub target: Map,
+    pub path: String,
+    pub patch: String,
+}
+
+/// `openapi:`: a schema file for strategic merges, or a built-in version.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct OpenApi {
+    pub path: String,
+    pub version: String,
 }
 
 /// Options of a generator or of all generators.
@@ -179,6 +195,12 @@ pub struct Kustomization {
     pub secret_generator: Vec<GeneratorArgs>,
     pub generator_options: Option<GeneratorOptions>,
     pub build_metadata: Vec<String>,
+    pub patches: Vec<Patch>,
+    /// `patchesStrategicMerge` entries: file paths or inline patches.
+    pub patches_strategic_merge: Vec<String>,
+    pub patches_json6902: Vec<Json6902Patch>,
+    pub components: Vec<String>,
+    pub openapi: Option<OpenApi>,
     /// `replacements:` entries (inline or `path:` files).
     pub replacements: Vec<replacements::Entry>,
     /// The deprecated `vars:`.
@@ -257,13 +279,6 @@ impl Kustomization {
         for key in map.keys() {
             if !KNOWN.contains(&key.as_str()) {
                 return Err(Error::field(file, key, "unknown field"));
-            }
-            if NOT_YET.contains(&key.as_str()) {
-                return Err(Error::field(
-                    file,
-                    key,
-                    "not supported yet: rudder build handles resources, generators and the built-in transformers so far",
-                ));
             }
         }
         let mut k = Kustomization {
@@ -357,6 +372,17 @@ impl Kustomization {
         }
         if let Some(v) = map.get("generatorOptions") {
             k.generator_options = Some(r.generator_options(v, "generatorOptions")?);
+        }
+        k.patches = r.patches(&map)?;
+        k.patches_strategic_merge = r.strings(&map, "patchesStrategicMerge")?;
+        k.patches_json6902 = r.json6902_patches(&map)?;
+        k.components = r.strings(&map, "components")?;
+        if let Some(v) = map.get("openapi").filter(|v| !v.is_null()) {
+            let m = r.entry_map(v, "openapi", &["path", "version"])?;
+            k.openapi = Some(OpenApi {
+                path: r.scalar_string(m.get("path"), "openapi.path")?,
+                version: r.scalar_string(m.get("version"), "openapi.version")?,
+            });
         }
         k.config_map_generator = r.generators(&map, "configMapGenerator", false)?;
         k.secret_generator = r.generators(&map, "secretGenerator", true)?;
@@ -519,6 +545,68 @@ impl Reader<'_> {
             disable_name_suffix_hash: self.boolean(m, "disableNameSuffixHash", field)?,
             immutable: self.boolean(m, "immutable", field)?,
         })
+    }
+
+    fn target(&self, v: &Value, field: &str, allowed: &[&str]) -> Result<Map, Error> {
+        let m = self.entry_map(v, field, allowed)?;
+        for (k, v) in m {
+            if !matches!(v, Value::String(_) | Value::Null) {
+                return Err(self.err(
+                    &format!("{field}.{k}"),
+                    format!("expected a string, found {}", v.type_name()),
+                ));
+            }
+        }
+        Ok(m.clone())
+    }
+
+    fn patches(&self, map: &Map) -> Result<Vec<Patch>, Error> {
+        let mut out = Vec::new();
+        for (i, item) in self.list(map, "patches")?.iter().enumerate() {
+            let field = format!("patches[{i}]");
+            let m = self.entry_map(item, &field, &["path", "patch", "target", "options"])?;
+            let target = match m.get("target") {
+                None | Some(Value::Null) => None,
+                Some(t) => Some(self.target(t, &format!("{field}.target"), super::patch::TARGET_FIELDS)?),
+            };
+            let (mut name, mut kind) = (false, false);
+            if let Some(o) = m.get("options").filter(|o| !o.is_null()) {
+                let of = format!("{field}.options");
+                let om = self.entry_map(o, &of, &["allowNameChange", "allowKindChange"])?;
+                name = self.boolean(om, "allowNameChange", &of)?.unwrap_or(false);
+                kind = self.boolean(om, "allowKindChange", &of)?.unwrap_or(false);
+            }
+            out.push(Patch {
+                patch: self.scalar_string(m.get("patch"), &format!("{field}.patch"))?,
+                path: self.scalar_string(m.get("path"), &format!("{field}.path"))?,
+                target,
+                allow_name_change: name,
+                allow_kind_change: kind,
+            });
+        }
+        Ok(out)
+    }
+
+    fn json6902_patches(&self, map: &Map) -> Result<Vec<Json6902Patch>, Error> {
+        let mut out = Vec::new();
+        for (i, item) in self.list(map, "patchesJson6902")?.iter().enumerate() {
+            let field = format!("patchesJson6902[{i}]");
+            let m = self.entry_map(item, &field, &["path", "patch", "target"])?;
+            let tf = format!("{field}.target");
+            let target = match m.get("target") {
+                None | Some(Value::Null) => return Err(self.err(&tf, "missing target")),
+                Some(t) => self.target(t, &tf, &["group", "version", "kind", "name", "namespace"])?,
+            };
+            if target.get("name").and_then(Value::as_str).is_none_or(str::is_empty) {
+                return Err(self.err(&format!("{tf}.name"), "must specify the target name"));
+            }
+            out.push(Json6902Patch {
+                target,
+                patch: self.scalar_string(m.get("patch"), &format!("{field}.patch"))?,
+                path: self.scalar_string(m.get("path"), &format!("{field}.path"))?,
+            });
+        }
+        Ok(out)
     }
 
     fn generators(&self, map: &Map, key: &str, secret: bool) -> Result<Vec<GeneratorArgs>, Error> {

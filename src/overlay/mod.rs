@@ -11,6 +11,7 @@ mod generator;
 mod helm;
 mod kustomization;
 mod loader;
+mod patch;
 mod plugin;
 mod remote;
 mod resmap;
