@@ -11,7 +11,9 @@
 //! `SecretGenerator` (the generator entry fields, `name`/`namespace` defaulting to the
 //! config's metadata) and `HelmChartInflationGenerator` (a `helmCharts` entry plus
 //! `chartHome`); `HashTransformer` hashes generated names early (they are hashed again at
-//! the end, as kustomize does). The patch kinds and `ValueAddTransformer` are refused. Config fields are read leniently (unknown ones ignored), as kustomize does.
+//! the end, as kustomize does); `PatchTransformer`, `PatchStrategicMergeTransformer` and
+//! `PatchJson6902Transformer` run as the matching patch fields. `ValueAddTransformer` and
+//! `IAMPolicyGenerator` are refused. Config fields are read leniently (unknown ones ignored), as kustomize does.
 
 use std::sync::Arc;
 
@@ -22,7 +24,7 @@ use crate::overlay::helm::{self, HelmChartSpec};
 use crate::overlay::kustomization::{Image, Kustomization, Replica, SubjectMode};
 use crate::overlay::resmap::ResMap;
 use crate::overlay::transform::{self, replacements};
-use crate::overlay::{generator, target};
+use crate::overlay::{generator, patch, target};
 use crate::resource::Gvk;
 use crate::yaml::{self, Map, Value};
 
@@ -62,6 +64,9 @@ const TRANSFORMERS: &[&str] = &[
 /// values and field specs, or a chart to render.
 pub enum Plugin {
     Level(Box<Kustomization>),
+    /// A patch kind: a synthetic level holding one `patches`, `patchesStrategicMerge` or
+    /// `patchesJson6902` entry list.
+    Patches(Box<Kustomization>),
     Replacements(Vec<replacements::Replacement>),
     Chart(Box<HelmChartSpec>),
     /// `HashTransformer`: generated objects get their hash suffix now (and, as in
@@ -194,6 +199,9 @@ impl Plugin {
                 return Ok(Plugin::Replacements(replacements::load(&entries, cx.ldr, file)?));
             }
             "HashTransformer" => return Ok(Plugin::Hash),
+            "PatchTransformer" | "PatchStrategicMergeTransformer" | "PatchJson6902Transformer" => {
+                return Ok(Plugin::Patches(Box::new(patch_level(m, kind, file).map_err(cfg)?)));
+            }
             "ConfigMapGenerator" | "SecretGenerator" => {
                 return Ok(Plugin::Level(Box::new(generator_level(c, m, kind, file).map_err(cfg)?)));
             }
@@ -230,16 +238,15 @@ impl Plugin {
                     transform::replicas::apply(rm, level)?;
                     transform::images::apply(rm, level)
                 };
-                // The synthetic level names its own fields (`commonLabels`, ...): say which
-                // plugin entry they belong to.
-                run(rm).map_err(|e| match e {
-                    Error::Field { file, field, message } if file == level.file => Error::Field {
-                        file,
-                        field: format!("{entry} ({field})"),
-                        message,
-                    },
-                    e => e,
-                })
+                run(rm).map_err(|e| name_entry(e, level, entry))
+            }
+            Plugin::Patches(level) => {
+                let run = |rm: &mut ResMap| -> Result<(), Error> {
+                    patch::apply_strategic_merge_field(rm, level, cx.ldr, cx.schema)?;
+                    patch::apply_patches_field(rm, level, cx.ldr, cx.schema)?;
+                    patch::apply_json6902_field(rm, level, cx.ldr, cx.schema)
+                };
+                run(rm).map_err(|e| name_entry(e, level, entry))
             }
             Plugin::Replacements(list) => replacements::apply(rm, list, &cx.k.file),
             Plugin::Hash => generator::add_hash_suffixes(rm),
@@ -249,6 +256,82 @@ impl Plugin {
             }
         }
     }
+}
+
+/// The synthetic level names its own fields (`commonLabels`, `patches[0]`, ...): say which
+/// plugin entry they belong to.
+fn name_entry(e: Error, level: &Kustomization, entry: &str) -> Error {
+    match e {
+        Error::Field { file, field, message } if file == level.file => Error::Field {
+            file,
+            field: format!("{entry} ({field})"),
+            message,
+        },
+        e => e,
+    }
+}
+
+/// A level holding the config of a patch plugin as the matching kustomization field:
+/// `PatchTransformer` (`path`/`patch`, `target`, `options`) as a `patches` entry,
+/// `PatchStrategicMergeTransformer` (`paths`, then the inline `patches`) as
+/// `patchesStrategicMerge` entries, `PatchJson6902Transformer` (`target`, `path`/`jsonOp`)
+/// as a `patchesJson6902` entry.
+fn patch_level(m: &Map, kind: &str, file: &str) -> Result<Kustomization, String> {
+    let pick = |keys: &[(&str, &str)]| -> Map {
+        keys.iter()
+            .filter_map(|(from, to)| {
+                m.get(*from)
+                    .filter(|v| !v.is_null())
+                    .map(|v| (to.to_string(), v.clone()))
+            })
+            .collect()
+    };
+    let (field, entries) = match kind {
+        "PatchTransformer" => {
+            let entry = pick(&[
+                ("path", "path"),
+                ("patch", "patch"),
+                ("target", "target"),
+                ("options", "options"),
+            ]);
+            if !entry.contains_key("path") && !entry.contains_key("patch") {
+                return Err("must specify one of patch and path".into());
+            }
+            ("patches", vec![Value::Map(entry)])
+        }
+        "PatchStrategicMergeTransformer" => {
+            let mut list: Vec<Value> = match m.get("paths") {
+                None | Some(Value::Null) => Vec::new(),
+                Some(Value::Seq(items)) => items.clone(),
+                Some(v) => return Err(format!("paths: expected a list, found {}", v.type_name())),
+            };
+            match m.get("patches") {
+                None | Some(Value::Null) => {}
+                Some(v @ Value::String(_)) => list.push(v.clone()),
+                Some(v) => return Err(format!("patches: expected a string, found {}", v.type_name())),
+            }
+            if list.is_empty() {
+                return Err("empty file path and empty patch content".into());
+            }
+            ("patchesStrategicMerge", list)
+        }
+        _ => {
+            let entry = pick(&[("target", "target"), ("path", "path"), ("jsonOp", "patch")]);
+            if !entry.contains_key("path") && !entry.contains_key("patch") {
+                return Err("empty file path and empty json patch operations".into());
+            }
+            ("patchesJson6902", vec![Value::Map(entry)])
+        }
+    };
+    let mut doc = Map::new();
+    doc.insert(field.to_string(), Value::Seq(entries));
+    let text = yaml::to_string(&Value::Map(doc));
+    let mut level = Kustomization::parse(text.as_bytes(), file).map_err(|e| match e {
+        Error::Field { field, message, .. } => format!("{field}: {message}"),
+        other => other.to_string(),
+    })?;
+    level.fields = FieldTables::builtin();
+    Ok(level)
 }
 
 /// Renders one chart with the supplied renderer.

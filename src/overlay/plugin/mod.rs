@@ -56,6 +56,8 @@ pub struct Context<'a> {
     pub dir: &'a Path,
     pub enable_helm: bool,
     pub renderer: Option<&'a Arc<dyn ChartRenderer>>,
+    /// The build's strategic-merge schema, for the patch kinds.
+    pub schema: &'a super::patch::Schema,
 }
 
 /// Reads the configs of `entries` (the `key:` list of the kustomization). `build_dir`

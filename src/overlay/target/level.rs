@@ -64,6 +64,7 @@ impl State {
             dir,
             enable_helm: self.opts.enable_helm,
             renderer: self.opts.chart_renderer.as_ref(),
+            schema: self.schema(),
         };
         for (spec, entry) in k.helm.charts.iter().zip(&k.helm.entries) {
             let objects = plugin::render(spec, &cx, entry)?;
@@ -91,12 +92,21 @@ impl State {
             dir,
             enable_helm: self.opts.enable_helm,
             renderer: self.opts.chart_renderer.as_ref(),
+            schema: self.schema(),
         };
         let meta = &self.meta;
         plugin::transform(rm, &transformers, &cx, &mut |rm, c| {
             meta.plugin_transformed(rm, &c.configured_in, c.kind(), c.name());
         })?;
         plugin::validate(rm, &validators, &cx)
+    }
+
+    /// The build's strategic-merge schema (the built-in one until an `openapi:` sets one).
+    fn schema(&self) -> &crate::overlay::patch::Schema {
+        match &self.schema {
+            super::SchemaChoice::Custom(s) => s,
+            _ => crate::overlay::patch::Schema::builtin(),
+        }
     }
 
     /// The plugin configs of one list; directories are built as kustomizations of their
