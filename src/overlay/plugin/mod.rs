@@ -14,6 +14,7 @@
 //!   objects unchanged.
 
 mod builtin;
+mod levels;
 
 use std::path::Path;
 use std::sync::Arc;
