@@ -20,7 +20,7 @@
 //! - at the end of every build, tracked or not: origin and transformer annotations that
 //!   were not asked for are removed (even ones the input carried), as are kustomize's
 //!   internal and kio bookkeeping annotations, and an `annotations` mapping left empty or
-//!   null is removed.
+//!   null is removed; the remaining annotation values all become strings.
 
 use std::path::Path;
 
@@ -222,6 +222,19 @@ impl Tracker {
                             || (key == ORIGIN && !settings.origin)
                             || (key == TRANSFORMATIONS && !settings.transformations))
                     });
+                    // kustomize re-writes annotations as a string map here: every value
+                    // becomes its scalar text (a null and a collection become "").
+                    for v in a.values_mut() {
+                        let text = match v {
+                            Value::String(_) => continue,
+                            Value::Int(i) => i.to_string(),
+                            Value::Uint(u) => u.to_string(),
+                            Value::Bool(b) => b.to_string(),
+                            Value::Float(_) => yaml::to_string(v).trim_end().to_string(),
+                            Value::Null | Value::Seq(_) | Value::Map(_) => String::new(),
+                        };
+                        *v = Value::String(text);
+                    }
                     if a.is_empty() {
                         meta.shift_remove("annotations");
                     }
