@@ -22,26 +22,45 @@ use regex::Regex;
 
 use crate::yaml::{Map, Value};
 
-/// Splits a field path at dots outside brackets.
+/// Splits a field path at dots: `\.` is a literal dot; a `[...]` group holding dots stays
+/// one part, and loses its brackets when it has no `=` (`metadata.annotations.[a.b/c]`
+/// names the key `a.b/c`).
 pub fn split(path: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut depth = 0usize;
-    for c in path.chars() {
-        match c {
-            '[' => {
-                depth += 1;
-                cur.push(c);
+    let mut pieces: Vec<String> = Vec::new();
+    for piece in path.split('.') {
+        match pieces.last_mut() {
+            Some(last) if last.ends_with('\\') => {
+                last.pop();
+                last.push('.');
+                last.push_str(piece);
             }
-            ']' => {
-                depth = depth.saturating_sub(1);
-                cur.push(c);
-            }
-            '.' if depth == 0 => out.push(std::mem::take(&mut cur)),
-            _ => cur.push(c),
+            _ => pieces.push(piece.to_string()),
         }
     }
-    out.push(cur);
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < pieces.len() {
+        let piece = &pieces[i];
+        if piece.starts_with('[') && !piece.ends_with(']') {
+            let mut group = vec![piece.as_str()];
+            while i + 1 < pieces.len() {
+                i += 1;
+                group.push(&pieces[i]);
+                if pieces[i].ends_with(']') {
+                    break;
+                }
+            }
+            let joined = group.join(".");
+            out.push(if joined.contains('=') {
+                joined
+            } else {
+                joined.trim_matches(|c| c == '[' || c == ']').to_string()
+            });
+        } else {
+            out.push(piece.clone());
+        }
+        i += 1;
+    }
     out.into_iter()
         .map(|s| s.trim().to_string())
         .filter(|s| !s.is_empty())
@@ -371,6 +390,12 @@ mod tests {
             ["spec", "containers", "[name=a.b]", "image"]
         );
         assert_eq!(split("data. x"), ["data", "x"]);
+        assert_eq!(
+            split("metadata.annotations.[a.b/c]"),
+            ["metadata", "annotations", "a.b/c"]
+        );
+        assert_eq!(split("metadata.annotations.a\\.b"), ["metadata", "annotations", "a.b"]);
+        assert_eq!(split("x.[ab]"), ["x", "[ab]"]);
     }
 
     #[test]
