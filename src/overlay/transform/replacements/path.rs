@@ -2,7 +2,8 @@
 //! and the three walks kustomize does with them.
 //!
 //! Rules (kustomize v5.5, kyaml's path getter and path matcher):
-//! - a path splits at `.` except inside `[...]`; blank parts are dropped;
+//! - a path splits at `.` except after `\` and inside `[...]` (a group without `=` is a
+//!   key: its brackets go); blank parts are dropped;
 //! - a part is a field name, a list selector `[field=value]` (or `[=value]` for a list of
 //!   scalars), an index `0`, `1`, ... or `-` (the last element, source lookups only), or `*`
 //!   (every element, target lookups only);
