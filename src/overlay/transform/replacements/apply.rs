@@ -15,9 +15,10 @@
 //! - a scalar target keeps its type: the value's text is written into it (`"8080"` stays a
 //!   string, `replicas: 1` stays an integer, so text that is not a number is an error, and
 //!   an existing null field takes only null text);
-//!   a created scalar takes the type its text reads as (`"3"` becomes `3`), except an
-//!   entry created in `metadata.labels` or `metadata.annotations`, which stays a string; a
-//!   mapping or list target is replaced by the value as it is.
+//!   a created scalar takes the type its text reads as (`"3"` becomes `3`; annotations
+//!   become strings again at the end of the build); a mapping or list target is replaced
+//!   by the value as it is;
+//! - with a delimiter only text moves: the value's type plays no part.
 
 use crate::overlay::resmap::{ResMap, Resource};
 use crate::yaml::{self, Dialect, Value};
@@ -129,7 +130,8 @@ fn refine(node: &Value, o: &FieldOptions) -> Result<Value, String> {
         .ok()
         .and_then(|i| pieces.get(i))
         .ok_or_else(|| format!("options.index {} is out of bounds for value {text}", o.index))?;
-    with_text(node, piece)
+    // The piece keeps the source's type where it can (kyaml keeps the node's tag).
+    Ok(with_text(node, piece).unwrap_or_else(|_| Value::String((*piece).to_string())))
 }
 
 fn copy_to_target(
@@ -147,15 +149,18 @@ fn copy_to_target(
                 vec![segs.clone()]
             };
             for p in paths {
-                // Labels and annotations are string maps: a created entry stays a string.
-                let string_map = p.len() == 3 && p[0] == "metadata" && (p[1] == "labels" || p[1] == "annotations");
-                let Some((node, made)) = path::lookup_create(res.value_mut(), &p, Leaf::of(value))? else {
+                // An annotation is written out as its text, exactly (`.42` stays `.42`).
+                let annotation = p.len() == 3 && p[0] == "metadata" && p[1] == "annotations";
+                let n = path::visit_create(res.value_mut(), &p, Leaf::of(value), false, pats, &mut |node, made| {
+                    if made && annotation && node.is_null() {
+                        *node = Value::String(String::new());
+                        return set_field(node, value, &t.options, false);
+                    }
+                    set_field(node, value, &t.options, made)
+                })?;
+                if n == 0 {
                     return Err(format!("unable to find or create field {fp} in replacement target"));
-                };
-                if made && string_map {
-                    *node = Value::String(String::new());
                 }
-                set_field(node, value, &t.options, made && !string_map)?;
             }
         } else {
             let n = path::visit_matching(res.value_mut(), segs, pats, &mut |node| {
@@ -170,41 +175,36 @@ fn copy_to_target(
 }
 
 fn set_field(target: &mut Value, value: &Value, o: &FieldOptions, made: bool) -> Result<(), String> {
-    let mut value = value.clone();
+    // The text a scalar target receives: the value's own (`""` for a mapping or list), or,
+    // with a delimiter, the target's pieces with the value's text put in.
+    let mut text = match value {
+        Value::Map(_) | Value::Seq(_) => String::new(),
+        v => path::scalar_text(v).unwrap_or_default(),
+    };
     if !o.delimiter.is_empty() {
         if matches!(target, Value::Map(_) | Value::Seq(_)) {
             return Err("delimiter option can only be used with scalar nodes".into());
         }
-        let current = if made || target.is_null() {
+        let current = if target.is_null() {
             String::new()
         } else {
             path::scalar_text(target).unwrap_or_default()
         };
         let mut pieces: Vec<String> = current.split(o.delimiter.as_str()).map(str::to_string).collect();
-        let v = path::scalar_text(&value).unwrap_or_default();
         match usize::try_from(o.index) {
-            Err(_) => pieces.insert(0, v),
-            Ok(i) if i >= pieces.len() => pieces.push(v),
-            Ok(i) => pieces[i] = v,
+            Err(_) => pieces.insert(0, text),
+            Ok(i) if i >= pieces.len() => pieces.push(text),
+            Ok(i) => pieces[i] = text,
         }
-        value = with_text(&value, &pieces.join(&o.delimiter))?;
+        text = pieces.join(&o.delimiter);
     }
     match target {
-        Value::Map(_) | Value::Seq(_) => *target = value,
-        _ if made => {
-            *target = match &value {
-                Value::Map(_) | Value::Seq(_) => value,
-                v => resolve_plain(&path::scalar_text(v).unwrap_or_default()),
-            }
-        }
-        _ => {
-            // Only the text moves: the target keeps its type.
-            let text = match &value {
-                Value::Map(_) | Value::Seq(_) => String::new(),
-                v => path::scalar_text(v).unwrap_or_default(),
-            };
-            *target = with_text(target, &text)?;
-        }
+        Value::Map(_) | Value::Seq(_) => *target = value.clone(),
+        // A created (untagged) scalar reads as whatever its text reads as (a mapping or
+        // list value was given a created mapping or list, replaced above).
+        _ if made => *target = resolve_plain(&text),
+        // Only the text moves: the target keeps its type.
+        _ => *target = with_text(target, &text)?,
     }
     Ok(())
 }

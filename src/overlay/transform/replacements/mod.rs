@@ -50,6 +50,17 @@ pub fn load(entries: &[Entry], ldr: &Loader, file: &str) -> Result<Vec<Replaceme
 pub fn apply(rm: &mut ResMap, list: &[Replacement], file: &str) -> Result<(), Error> {
     for r in list {
         apply::apply_one(rm, r).map_err(|m| Error::field(file, &r.entry, m))?;
+        // kustomize rebuilds its objects after the filter: each still needs a name.
+        if let Some(bad) = rm
+            .iter()
+            .find(|res| res.value().str_at(&["metadata", "name"]).is_none_or(str::is_empty))
+        {
+            return Err(Error::field(
+                file,
+                &r.entry,
+                format!("missing metadata.name in {} object after the replacement", bad.kind()),
+            ));
+        }
     }
     Ok(())
 }

@@ -12,10 +12,11 @@
 //! - target lookup ([`visit_matching`]): `[field=value]` takes `value` as an unanchored
 //!   regular expression, `*` and list selectors need a list, an index out of range is an
 //!   error; every matched node is visited;
-//! - target lookup with `create` ([`lookup_create`]): missing fields are created as
-//!   mappings (lists before a `[...]` part, the source's kind at the end); a list selector
-//!   matching nothing appends `{field: value}`; an index never creates. `*` parts are first
-//!   expanded over the lists that exist ([`expand_wildcards`]).
+//! - target lookup with `create` ([`visit_create`]): the matching rules of the target
+//!   lookup, creating missing fields (lists before a `[...]` or index part, mappings before
+//!   a field, the source's kind at the end), appending `{field: value}` for a list selector
+//!   that matches nothing and an element for an index equal to the list's length. `*` parts
+//!   are first expanded over the lists that exist ([`expand_wildcards`]).
 
 use std::collections::HashMap;
 
@@ -248,8 +249,8 @@ impl Leaf {
     }
 }
 
-/// A created node: `None` stands for kyaml's untagged empty scalar, which takes the type
-/// its final text resolves to.
+/// A created node. A created scalar is `Null` until written: like kyaml's untagged empty
+/// scalar, it takes the type its final text reads as.
 fn created(kind: Leaf) -> Value {
     match kind {
         Leaf::Map => Value::Map(Map::new()),
@@ -258,82 +259,127 @@ fn created(kind: Leaf) -> Value {
     }
 }
 
-/// Target lookup with `create`: the node at `segs`, created where missing. Returns the
-/// node and whether it was created.
-///
-/// # Errors
-/// A part that needs a mapping or list meets another kind of node, or a malformed part.
-pub fn lookup_create<'a>(
-    root: &'a mut Value,
-    segs: &[String],
-    leaf: Leaf,
-) -> Result<Option<(&'a mut Value, bool)>, String> {
-    let mut cur = root;
-    let mut made = false;
-    for (i, seg) in segs.iter().enumerate() {
-        let next_kind = match segs.get(i + 1) {
-            None => leaf,
-            Some(n) if n.starts_with('[') && n.ends_with(']') => Leaf::Seq,
-            Some(_) => Leaf::Map,
-        };
-        let p = part(seg)?;
-        if cur.is_null() && made {
-            // A scalar created on the way: becomes the container the next part needs.
-            *cur = match p {
-                Part::Field(_) => Value::Map(Map::new()),
-                _ => Value::Seq(Vec::new()),
-            };
-        }
-        cur = match (p, cur) {
-            (Part::Field(f), Value::Map(m)) => {
-                made = !m.contains_key(f);
-                m.entry(f.to_string()).or_insert_with(|| created(next_kind))
-            }
-            (Part::Field(_), Value::Null) => return Ok(None),
-            (Part::Field(_), other) => return Err(kind_error(seg, "a mapping", other)),
-            (Part::Select(f, v), Value::Seq(items)) => {
-                let pos = items.iter().position(|e| elem_matches_exact(e, f, v));
-                let pos = match pos {
-                    Some(p) => {
-                        made = false;
-                        p
-                    }
-                    None => {
-                        let scalar = super::apply::resolve_plain(v);
-                        items.push(if f.is_empty() {
-                            scalar
-                        } else {
-                            Value::Map([(f.to_string(), scalar)].into_iter().collect())
-                        });
-                        made = false;
-                        items.len() - 1
-                    }
-                };
-                &mut items[pos]
-            }
-            (Part::Index(i), Value::Seq(items)) => match items.get_mut(i) {
-                Some(x) => {
-                    made = false;
-                    x
-                }
-                None => return Ok(None),
-            },
-            (Part::Last, Value::Seq(items)) => match items.last_mut() {
-                Some(x) => {
-                    made = false;
-                    x
-                }
-                None => return Ok(None),
-            },
-            (_, Value::Null) => return Ok(None),
-            (_, other) => return Err(kind_error(seg, "a list", other)),
-        };
+/// The kind of node to create for a part, from the part after it.
+fn kind_before(next: Option<&String>, leaf: Leaf) -> Leaf {
+    match next {
+        None => leaf,
+        Some(n) if (n.starts_with('[') && n.ends_with(']')) || n.parse::<u64>().is_ok() => Leaf::Seq,
+        Some(_) => Leaf::Map,
     }
-    Ok(Some((cur, made)))
 }
 
-/// Expands `*` parts into indexes over the lists that exist. A part missing before a `*`
-/// ends the expansion there (what follows cannot exist).
+/// Target lookup with `create` (kyaml's path matcher in create mode): calls `f` on every
+/// node `segs` matches, creating what is missing on the way, with whether the node was
+/// created here (an untagged scalar). Returns how many nodes were visited.
+///
+/// Creation: a missing field is added (a list before a `[...]` or index part, a mapping
+/// before a field, the source's kind at the end); a list selector matching nothing appends
+/// `{field: value}` (or the scalar `value`), visited when the selector matches it; an
+/// index equal to the list's length appends an element, a larger one is an error.
+///
+/// # Errors
+/// A part that needs a list or mapping meets another kind of node, an index past the
+/// end, an invalid pattern, or an error from `f`.
+pub fn visit_create<F>(
+    node: &mut Value,
+    segs: &[String],
+    leaf: Leaf,
+    made: bool,
+    pats: &mut Patterns,
+    f: &mut F,
+) -> Result<usize, String>
+where
+    F: FnMut(&mut Value, bool) -> Result<(), String>,
+{
+    let Some((seg, rest)) = segs.split_first() else {
+        f(node, made)?;
+        return Ok(1);
+    };
+    let kind = kind_before(rest.first(), leaf);
+    let p = part(seg)?;
+    if node.is_null() && made {
+        // A scalar made on the way becomes the container this part needs.
+        *node = match p {
+            Part::Field(_) | Part::Last => Value::Map(Map::new()),
+            _ => Value::Seq(Vec::new()),
+        };
+    }
+    match p {
+        Part::Field(_) | Part::Last => {
+            let map = match node {
+                Value::Map(m) => m,
+                other => return Err(kind_error(seg, "a mapping", other)),
+            };
+            let fresh = !map.contains_key(seg.as_str());
+            let child = map.entry(seg.clone()).or_insert_with(|| created(kind));
+            visit_create(child, rest, leaf, fresh, pats, f)
+        }
+        Part::Every => match node {
+            Value::Seq(items) => {
+                let mut n = 0;
+                for item in items {
+                    n += visit_create(item, rest, leaf, false, pats, f)?;
+                }
+                Ok(n)
+            }
+            other => Err(kind_error(seg, "a list", other)),
+        },
+        Part::Index(i) => match node {
+            Value::Seq(items) => {
+                let fresh = items.len() == i;
+                if fresh {
+                    items.push(created(kind));
+                }
+                let len = items.len();
+                match items.get_mut(i) {
+                    Some(item) => visit_create(item, rest, leaf, fresh, pats, f),
+                    None => Err(format!("index {i} specified but only {len} elements found")),
+                }
+            }
+            other => Err(kind_error(seg, "a list", other)),
+        },
+        Part::Select(field, pattern) => {
+            let re = pats.get(pattern).map_err(|e| format!("'{seg}': {e}"))?.clone();
+            let items = match node {
+                Value::Seq(items) => items,
+                other => return Err(kind_error(seg, "a list", other)),
+            };
+            let text_of = |item: &Value| {
+                if field.is_empty() {
+                    scalar_text(item)
+                } else {
+                    item.get(field).filter(|v| !v.is_null()).and_then(scalar_text)
+                }
+            };
+            let hits: Vec<usize> = (0..items.len())
+                .filter(|&i| text_of(&items[i]).is_some_and(|t| re.is_match(t.trim())))
+                .collect();
+            if !hits.is_empty() {
+                let mut n = 0;
+                for i in hits {
+                    n += visit_create(&mut items[i], rest, leaf, false, pats, f)?;
+                }
+                return Ok(n);
+            }
+            let value = super::apply::resolve_plain(pattern);
+            let (elem, fresh) = if field.is_empty() {
+                (value, true)
+            } else {
+                (Value::Map([(field.to_string(), value)].into_iter().collect()), false)
+            };
+            items.push(elem);
+            let last = items.len() - 1;
+            if text_of(&items[last]).is_some_and(|t| re.is_match(t.trim())) {
+                visit_create(&mut items[last], rest, leaf, fresh, pats, f)
+            } else {
+                Ok(0)
+            }
+        }
+    }
+}
+
+/// Expands `*` parts into indexes over the lists that exist. From a missing part on, the
+/// path is kept as written.
 ///
 /// # Errors
 /// A `*` that meets something other than a list.
@@ -347,9 +393,9 @@ pub fn expand_wildcards(node: Option<&Value>, segs: &[String]) -> Result<Vec<Vec
             None => None,
         };
         if child.is_none() {
-            let mut path = vec![seg.clone()];
-            path.extend(rest.iter().take_while(|p| *p != "*").cloned());
-            return Ok(vec![path]);
+            // Nothing below exists: the rest of the path stays as written (a `*` in it then
+            // meets the mapping created before it, which is an error).
+            return Ok(vec![segs.to_vec()]);
         }
         return Ok(expand_wildcards(child, rest)?
             .into_iter()
@@ -453,12 +499,36 @@ mod tests {
     #[test]
     fn create_builds_missing_parts() {
         let mut pod = v(POD);
-        let (node, made) = lookup_create(&mut pod, &split("spec.containers.[name=new].env"), Leaf::Seq)
-            .unwrap()
-            .unwrap();
-        assert!(made);
-        assert_eq!(node, &Value::Seq(Vec::new()));
+        let mut seen = Vec::new();
+        let n = visit_create(
+            &mut pod,
+            &split("spec.containers.[name=new].env"),
+            Leaf::Seq,
+            false,
+            &mut Patterns::default(),
+            &mut |node, made| {
+                seen.push((node.clone(), made));
+                Ok(())
+            },
+        )
+        .unwrap();
+        assert_eq!(n, 1);
+        assert_eq!(seen, [(Value::Seq(Vec::new()), true)]);
         assert_eq!(pod.pointer(&["spec", "containers"]).unwrap().as_seq().unwrap().len(), 4);
+        // A list selector matches every element its pattern hits, creating nothing then.
+        let n = visit_create(
+            &mut pod,
+            &split("spec.containers.[name=app].args.0"),
+            Leaf::Scalar,
+            false,
+            &mut Patterns::default(),
+            &mut |_, made| {
+                assert!(made);
+                Ok(())
+            },
+        )
+        .unwrap();
+        assert_eq!(n, 2);
         let paths = expand_wildcards(Some(&pod), &split("spec.containers.*.x.y")).unwrap();
         assert_eq!(paths.len(), 4);
         assert_eq!(paths[0], ["spec", "containers", "0", "x", "y"]);
