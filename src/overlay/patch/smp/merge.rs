@@ -35,6 +35,61 @@ pub fn merge(dest: Option<Value>, patch: &Value, node: Option<Node<'_>>) -> Opti
     }
 }
 
+/// The object as kyaml leaves it after walking it, before any patch value applies: the
+/// walk visits every field, so lists that merge by key lose elements with a repeated key
+/// (the last one's content stays, at the first one's place; elements without the key
+/// move to the end), empty elements are dropped, primitive merging lists lose repeated
+/// values, and multi-keyed lists collapse as in [`collapse_multi_keyed`].
+pub fn normalize(v: Value, node: Option<Node<'_>>) -> Value {
+    match v {
+        Value::Map(m) => Value::Map(
+            m.into_iter()
+                .map(|(k, v)| {
+                    let child = node.and_then(|n| n.field(&k));
+                    (k, normalize(v, child))
+                })
+                .collect(),
+        ),
+        Value::Seq(list) => {
+            let Some(keys) = node.and_then(|n| n.merge_keys()) else {
+                return Value::Seq(list);
+            };
+            let elem = node.and_then(|n| n.elements());
+            let refs: Vec<&Value> = list.iter().collect();
+            if keys.is_empty() {
+                return Value::Seq(union_scalars(Vec::new(), &refs));
+            }
+            if has_secondary(&refs, keys) {
+                return Value::Seq(collapse_multi_keyed(&refs, keys, elem, false));
+            }
+            let mut out: Vec<Value> = Vec::with_capacity(list.len());
+            let mut at: HashMap<Vec<String>, usize> = HashMap::new();
+            let mut keyless = Vec::new();
+            for e in list {
+                if matches!(&e, Value::Map(m) if m.is_empty()) {
+                    continue;
+                }
+                match key_of(&e, keys) {
+                    Some(k) => {
+                        let e = normalize(e, elem);
+                        match at.get(&k) {
+                            Some(&i) => out[i] = e,
+                            None => {
+                                at.insert(k, out.len());
+                                out.push(e);
+                            }
+                        }
+                    }
+                    None => keyless.push(e),
+                }
+            }
+            out.extend(keyless);
+            Value::Seq(out)
+        }
+        other => other,
+    }
+}
+
 fn merge_map(dest: Option<Value>, patch: &Map, node: Option<Node<'_>>) -> Option<Value> {
     let mut base = match patch.get(DIRECTIVE).and_then(Value::as_str) {
         Some("delete") => return None,
@@ -70,24 +125,71 @@ fn merge_list(dest: Option<Value>, patch: &[Value], node: Option<Node<'_>>) -> O
     let Some(keys) = node.and_then(|n| n.merge_keys()) else {
         return Some(Value::Seq(patch.to_vec()));
     };
+    let elem_node = node.and_then(|n| n.elements());
+    let Some(Value::Seq(dest)) = dest else {
+        // The object has no such list: kyaml then takes the patch's list itself as the
+        // object's, so list directives stay as they are written and the elements merge
+        // with themselves.
+        let own: Vec<&Value> = patch.iter().collect();
+        return Some(Value::Seq(if keys.is_empty() {
+            union_scalars(Vec::new(), &own)
+        } else if has_secondary(&own, keys) {
+            collapse_multi_keyed(&own, keys, elem_node, false)
+        } else if own.iter().any(|e| e.as_map().is_some() && key_of(e, keys).is_none()) {
+            // An element without the key deletes every keyed element, and the list is the
+            // patch's own: only the elements without a key remain, as written.
+            own.iter().filter(|e| key_of(e, keys).is_none()).map(|e| (*e).clone()).collect()
+        } else {
+            merge_keyed(patch.to_vec(), &own, keys, elem_node, true)
+        }));
+    };
     let directive = patch
         .iter()
-        .find_map(|e| e.get(DIRECTIVE).and_then(Value::as_str).filter(|_| e.as_map().is_some_and(|m| m.len() == 1)));
-    let rest = || patch.iter().filter(|e| !is_list_directive(e));
+        .find_map(|e| e.get(DIRECTIVE).and_then(Value::as_str).filter(|_| is_list_directive(e)));
     let dest = match directive {
         Some("delete") => return None,
         Some("replace") => Vec::new(),
-        _ => match dest {
-            Some(Value::Seq(d)) => d,
-            _ => Vec::new(),
-        },
+        _ => dest,
     };
-    let patch: Vec<&Value> = rest().collect();
-    let elem_node = node.and_then(|n| n.elements());
+    let patch: Vec<&Value> = patch.iter().filter(|e| !is_list_directive(e)).collect();
     if keys.is_empty() {
         return Some(Value::Seq(union_scalars(dest, &patch)));
     }
-    Some(Value::Seq(merge_keyed(dest, &patch, keys, elem_node)))
+    if has_secondary(&patch, keys) || has_secondary(&dest.iter().collect::<Vec<_>>(), keys) {
+        return Some(Value::Seq(merge_multi_keyed(dest, &patch, keys, elem_node)));
+    }
+    Some(Value::Seq(merge_keyed(dest, &patch, keys, elem_node, false)))
+}
+
+/// Whether a list keyed by several fields has an element setting a secondary key.
+fn has_secondary(list: &[&Value], keys: &[String]) -> bool {
+    keys.len() > 1
+        && list
+            .iter()
+            .any(|e| key_of(e, keys).is_some_and(|k| k[1..].iter().any(|s| !s.is_empty())))
+}
+
+/// A multi-keyed list walked on its own (the object lacks it, or no patch value touches
+/// it): each element, merged with itself, replaces the earlier ones with the same keys;
+/// one that omits a secondary key (`80` without `protocol`) also replaces earlier ones
+/// agreeing with it on the keys it sets (`80/TCP`). `symmetric` (new patch elements of a
+/// merged list): an element setting every key wins over agreeing ones that do not,
+/// whatever their order.
+fn collapse_multi_keyed(list: &[&Value], keys: &[String], elem: Option<Node<'_>>, symmetric: bool) -> Vec<Value> {
+    let mut out: Vec<(Option<Vec<String>>, Value)> = Vec::new();
+    for e in list {
+        let Some(v) = kept(merge(None, e, elem)) else { continue };
+        let k = key_of(e, keys);
+        if let Some(k) = &k {
+            let partial = k.iter().any(String::is_empty);
+            if symmetric && partial && out.iter().any(|(o, _)| o.as_ref().is_some_and(|o| overlaps(o, k))) {
+                continue;
+            }
+            out.retain(|(o, _)| o.as_ref().is_none_or(|o| o != k && !((partial || symmetric) && overlaps(o, k))));
+        }
+        out.push((k, v));
+    }
+    out.into_iter().map(|(_, v)| v).collect()
 }
 
 fn is_list_directive(e: &Value) -> bool {
@@ -114,13 +216,10 @@ fn key_of(e: &Value, keys: &[String]) -> Option<Vec<String>> {
     k.iter().any(|s| !s.is_empty()).then_some(k)
 }
 
-fn merge_keyed(dest: Vec<Value>, patch: &[&Value], keys: &[String], elem: Option<Node<'_>>) -> Vec<Value> {
-    if keys.len() > 1 {
-        let secondary = |e: &&Value| key_of(e, keys).is_some_and(|k| k[1..].iter().any(|s| !s.is_empty()));
-        if patch.iter().any(secondary) || dest.iter().any(|d| secondary(&d)) {
-            return merge_multi_keyed(dest, patch, keys, elem);
-        }
-    }
+
+/// Merges a keyed list. `shared`: `dest` is the patch's own list (the object had none),
+/// so the deletion by an empty key also removes the patch's elements.
+fn merge_keyed(dest: Vec<Value>, patch: &[&Value], keys: &[String], elem: Option<Node<'_>>, shared: bool) -> Vec<Value> {
     // Order of keys: patch elements first, then the object's. A patch element without
     // the key (a mapping) marks the point where kyaml's lookup by an empty key deletes
     // every keyed element of the object; the patch element itself is dropped.
@@ -162,9 +261,11 @@ fn merge_keyed(dest: Vec<Value>, patch: &[&Value], keys: &[String], elem: Option
             continue;
         };
         let (d, p) = index[k];
-        let d = d.and_then(|i| dest[i].take()).filter(|_| !wiped);
+        // In the shared case the "object's" element is the patch's own: merge it alone.
+        let d = d.and_then(|i| dest[i].take()).filter(|_| !wiped && !shared);
+        let p = p.filter(|_| !(wiped && shared));
         let merged = match p {
-            Some(p) => merge(d, patch[p], elem),
+            Some(p) => merge_element(d, patch[p], elem),
             None => d,
         };
         out.extend(kept(merged));
@@ -183,6 +284,15 @@ fn merge_keyed(dest: Vec<Value>, patch: &[&Value], keys: &[String], elem: Option
 ///   but not on all (one omits `protocol`), is dropped and the object element kept;
 /// - other patch elements are new and come first, in patch order, then the object's
 ///   elements in their order.
+/// Merges one list element. A patch element marked `$patch: replace` leaves an existing
+/// element as it is (kustomize 5.5 does not replace list elements).
+fn merge_element(d: Option<Value>, p: &Value, elem: Option<Node<'_>>) -> Option<Value> {
+    if d.is_some() && p.get(DIRECTIVE).and_then(Value::as_str) == Some("replace") {
+        return d;
+    }
+    merge(d, p, elem)
+}
+
 fn merge_multi_keyed(dest: Vec<Value>, patch: &[&Value], keys: &[String], elem: Option<Node<'_>>) -> Vec<Value> {
     let dest_keys: Vec<Option<Vec<String>>> = dest.iter().map(|d| key_of(d, keys)).collect();
     let mut merge_from: Vec<Option<usize>> = vec![None; dest.len()];
@@ -193,17 +303,15 @@ fn merge_multi_keyed(dest: Vec<Value>, patch: &[&Value], keys: &[String], elem: 
             merge_from[di].get_or_insert(pi);
         } else if dest_keys.iter().flatten().any(|dk| overlaps(dk, &pk)) {
             // Dropped, as kustomize drops it.
-        } else if !new.iter().any(|(k, _)| k == &pk) {
+        } else {
             new.push((pk, pi));
         }
     }
-    let mut out = Vec::with_capacity(new.len() + dest.len());
-    for (_, pi) in new {
-        out.extend(kept(merge(None, patch[pi], elem)));
-    }
+    let new: Vec<&Value> = new.into_iter().map(|(_, pi)| patch[pi]).collect();
+    let mut out = collapse_multi_keyed(&new, keys, elem, true);
     for (d, from) in dest.into_iter().zip(merge_from) {
         let v = match from {
-            Some(pi) => merge(Some(d), patch[pi], elem),
+            Some(pi) => merge_element(Some(d), patch[pi], elem),
             None => Some(d),
         };
         out.extend(kept(v));
