@@ -25,7 +25,7 @@ use super::super::resmap::{ResMap, Resource, effective};
 use super::body::{self, Body};
 use super::json6902::{self, Op};
 use super::selector::Selector;
-use super::smp::{Schema, merge, normalize};
+use super::smp::{Schema, merge};
 
 /// Runs `patchesStrategicMerge:`.
 ///
@@ -278,7 +278,7 @@ impl<'a> Run<'a> {
             m.insert("apiVersion".into(), Value::String(gvk.api_version()));
         }
         let node = schema.for_kind(&gvk);
-        let value = normalize(std::mem::take(r.value_mut()), node);
+        let value = std::mem::take(r.value_mut());
         let merged = merge(Some(value), &patch, node);
         let Some(merged) = merged.filter(|v| !matches!(v, Value::Map(m) if m.is_empty())) else {
             self.deleted[i] = true;

@@ -40,7 +40,7 @@ pub fn merge(dest: Option<Value>, patch: &Value, node: Option<Node<'_>>) -> Opti
 /// (the last one's content stays, at the first one's place; elements without the key
 /// move to the end), empty elements are dropped, primitive merging lists lose repeated
 /// values, and multi-keyed lists collapse as in [`collapse_multi_keyed`].
-pub fn normalize(v: Value, node: Option<Node<'_>>) -> Value {
+fn normalize(v: Value, node: Option<Node<'_>>) -> Value {
     match v {
         Value::Map(m) => Value::Map(
             m.into_iter()
@@ -95,7 +95,17 @@ fn merge_map(dest: Option<Value>, patch: &Map, node: Option<Node<'_>>) -> Option
         Some("delete") => return None,
         Some("replace") => Map::new(),
         _ => match dest {
-            Some(Value::Map(m)) => m,
+            Some(Value::Map(m)) => m
+                .into_iter()
+                .map(|(k, v)| {
+                    if patch.contains_key(&k) {
+                        (k, v)
+                    } else {
+                        let child = node.and_then(|n| n.field(&k));
+                        (k, normalize(v, child))
+                    }
+                })
+                .collect(),
             _ => Map::new(),
         },
     };
@@ -217,22 +227,31 @@ fn key_of(e: &Value, keys: &[String]) -> Option<Vec<String>> {
 }
 
 
-/// Merges a keyed list. `shared`: `dest` is the patch's own list (the object had none),
-/// so the deletion by an empty key also removes the patch's elements.
+/// Merges a keyed list. `shared`: `dest` is the patch's own list (the object had none).
+///
+/// kyaml walks one element per key (the object's first and the patch's first with that
+/// key), then puts the object's elements back over the result by key: so where the
+/// object repeats a key, its last such element stands, unmerged, at the first one's
+/// place. A patch element without the key (a mapping) deletes every keyed element of the
+/// object from that point on.
 fn merge_keyed(dest: Vec<Value>, patch: &[&Value], keys: &[String], elem: Option<Node<'_>>, shared: bool) -> Vec<Value> {
-    // Order of keys: patch elements first, then the object's. A patch element without
-    // the key (a mapping) marks the point where kyaml's lookup by an empty key deletes
-    // every keyed element of the object; the patch element itself is dropped.
+    // Per key: the object's first and last element, the patch's first.
+    #[derive(Clone, Copy, Default)]
+    struct Slot {
+        first: Option<usize>,
+        last: Option<usize>,
+        patch: Option<usize>,
+    }
     let mut order: Vec<Option<Vec<String>>> = Vec::new();
-    let mut index: HashMap<Vec<String>, (Option<usize>, Option<usize>)> = HashMap::new();
+    let mut index: HashMap<Vec<String>, Slot> = HashMap::new();
     for (i, p) in patch.iter().enumerate() {
         match key_of(p, keys) {
             Some(k) => {
                 let slot = index.entry(k.clone()).or_insert_with(|| {
                     order.push(Some(k));
-                    (None, None)
+                    Slot::default()
                 });
-                slot.1.get_or_insert(i);
+                slot.patch.get_or_insert(i);
             }
             None if p.as_map().is_some() && !order.contains(&None) => order.push(None),
             None => {}
@@ -241,14 +260,14 @@ fn merge_keyed(dest: Vec<Value>, patch: &[&Value], keys: &[String], elem: Option
     let mut keyless = Vec::new();
     let mut dest: Vec<Option<Value>> = dest.into_iter().map(Some).collect();
     for (i, d) in dest.iter().enumerate() {
-        let d = d.as_ref().expect("all present");
-        match key_of(d, keys) {
+        match key_of(d.as_ref().expect("all present"), keys) {
             Some(k) => {
                 let slot = index.entry(k.clone()).or_insert_with(|| {
                     order.push(Some(k));
-                    (None, None)
+                    Slot::default()
                 });
-                slot.0.get_or_insert(i);
+                slot.first.get_or_insert(i);
+                slot.last = Some(i);
             }
             None => keyless.push(i),
         }
@@ -260,20 +279,41 @@ fn merge_keyed(dest: Vec<Value>, patch: &[&Value], keys: &[String], elem: Option
             wiped = true;
             continue;
         };
-        let (d, p) = index[k];
-        // In the shared case the "object's" element is the patch's own: merge it alone.
-        let d = d.and_then(|i| dest[i].take()).filter(|_| !wiped && !shared);
-        let p = p.filter(|_| !(wiped && shared));
-        let merged = match p {
-            Some(p) => merge_element(d, patch[p], elem),
-            None => d,
+        let slot = index[k];
+        let repeated = slot.last != slot.first;
+        let last = slot.last.and_then(|i| repeated.then(|| dest[i].take()).flatten());
+        let d = slot.first.and_then(|i| dest[i].take());
+        // In the shared case the "object's" elements are the patch's own: the first
+        // merges alone, and a later one with the same key stands as written.
+        if wiped && shared {
+            continue;
+        }
+        let d = d.filter(|_| !wiped && !shared);
+        let merged = match slot.patch {
+            Some(p) => kept(merge_element(d, patch[p], elem)),
+            None => d.map(|d| normalize(d, elem)).and_then(|d| kept(Some(d))),
         };
-        out.extend(kept(merged));
+        // A deletion removes every element with the key; otherwise the object's last
+        // repeat is put back over the merged one.
+        match (merged, last) {
+            (None, _) => {}
+            (Some(_), Some(last)) if !wiped => out.extend(kept(Some(last))),
+            (Some(m), _) => out.push(m),
+        }
     }
     for i in keyless {
         out.extend(kept(dest[i].take()));
     }
     out
+}
+
+/// Merges one list element. A patch element marked `$patch: replace` leaves an existing
+/// element as it is (kustomize 5.5 does not replace list elements).
+fn merge_element(d: Option<Value>, p: &Value, elem: Option<Node<'_>>) -> Option<Value> {
+    if d.is_some() && p.get(DIRECTIVE).and_then(Value::as_str) == Some("replace") {
+        return d;
+    }
+    merge(d, p, elem)
 }
 
 /// Lists keyed by several fields (ports by port and protocol) where some element sets a
@@ -284,15 +324,6 @@ fn merge_keyed(dest: Vec<Value>, patch: &[&Value], keys: &[String], elem: Option
 ///   but not on all (one omits `protocol`), is dropped and the object element kept;
 /// - other patch elements are new and come first, in patch order, then the object's
 ///   elements in their order.
-/// Merges one list element. A patch element marked `$patch: replace` leaves an existing
-/// element as it is (kustomize 5.5 does not replace list elements).
-fn merge_element(d: Option<Value>, p: &Value, elem: Option<Node<'_>>) -> Option<Value> {
-    if d.is_some() && p.get(DIRECTIVE).and_then(Value::as_str) == Some("replace") {
-        return d;
-    }
-    merge(d, p, elem)
-}
-
 fn merge_multi_keyed(dest: Vec<Value>, patch: &[&Value], keys: &[String], elem: Option<Node<'_>>) -> Vec<Value> {
     let dest_keys: Vec<Option<Vec<String>>> = dest.iter().map(|d| key_of(d, keys)).collect();
     let mut merge_from: Vec<Option<usize>> = vec![None; dest.len()];

@@ -4,5 +4,5 @@
 mod merge;
 mod schema;
 
-pub use merge::{merge, normalize};
+pub use merge::merge;
 pub use schema::{Schema, ensure_version};
