@@ -10,8 +10,8 @@ use crate::yaml::{self, Dialect, Value};
 use super::error::Error;
 use super::kustomization::{Kustomization, SortOrder, find_file};
 use super::loader::{LoadRestrictor, Loader, Target};
-use super::remote::{self, RepoSpec};
 use super::patch::{self, Schema};
+use super::remote::{self, RepoSpec};
 use super::resmap::{ResMap, Resource};
 use super::{generator, transform};
 
@@ -98,7 +98,11 @@ struct State {
 
 impl State {
     fn accumulate(&mut self, dir: &Path) -> Result<(ResMap, Kustomization), Error> {
-        let role = if self.stack.is_empty() { Role::Top } else { Role::Resource };
+        let role = if self.stack.is_empty() {
+            Role::Top
+        } else {
+            Role::Resource
+        };
         let mut rm = ResMap::new();
         let k = self.accumulate_into(dir, role, &mut rm, "", "")?;
         Ok((rm, k))
@@ -212,7 +216,8 @@ impl State {
         for (i, entry) in k.components.iter().enumerate() {
             let field = format!("components[{i}]");
             if remote::classify(entry).is_some() {
-                let message = format!("'{entry}': remote components are not supported; fetch it and name a local directory");
+                let message =
+                    format!("'{entry}': remote components are not supported; fetch it and name a local directory");
                 return Err(Error::field(&kname, &field, message));
             }
             let Target::Dir(path) = ldr.locate(entry, &kname, &field)? else {

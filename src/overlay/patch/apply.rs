@@ -159,9 +159,7 @@ fn load_json(p: &Json6902Patch, ldr: &Loader, kfile: &str, field: &str) -> Resul
 
 fn compile(target: Option<&crate::yaml::Map>, kfile: &str, field: &str) -> Result<Option<Selector>, Error> {
     target
-        .map(|m| {
-            Selector::from_map(m).map_err(|(f, m)| Error::field(kfile, format!("{field}.target.{f}"), m))
-        })
+        .map(|m| Selector::from_map(m).map_err(|(f, m)| Error::field(kfile, format!("{field}.target.{f}"), m)))
         .transpose()
 }
 
@@ -306,13 +304,8 @@ impl<'a> Run<'a> {
     fn json(&mut self, i: usize, ops: &[Op], field: &str) -> Result<(), Error> {
         let r = &mut self.rm.resources_mut()[i];
         let before = r.cur_id();
-        json6902::apply(r.value_mut(), ops).map_err(|m| {
-            Error::field(
-                self.kfile,
-                field,
-                format!("{} {}: {m}", before.gvk.kind, before.name),
-            )
-        })?;
+        json6902::apply(r.value_mut(), ops)
+            .map_err(|m| Error::field(self.kfile, field, format!("{} {}: {m}", before.gvk.kind, before.name)))?;
         if !matches!(r.value(), Value::Map(_)) {
             return Err(Error::field(
                 self.kfile,
@@ -336,7 +329,6 @@ impl<'a> Run<'a> {
         }
     }
 }
-
 
 /// kustomize re-reads and re-writes annotations after a JSON patch (to keep its internal
 /// ones): every value becomes its scalar text (`""` for a mapping or list), and an empty

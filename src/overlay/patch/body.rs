@@ -39,7 +39,10 @@ pub fn parse(text: &str, source: &str) -> Result<Body, String> {
                     bad.type_name()
                 ));
             }
-            if docs.iter().any(|d| d.get("kind").and_then(Value::as_str).is_none_or(str::is_empty)) {
+            if docs
+                .iter()
+                .any(|d| d.get("kind").and_then(Value::as_str).is_none_or(str::is_empty))
+            {
                 // kustomize reads patches as resources: without a kind, a mapping is neither.
                 return Err("a strategic merge patch needs a kind".into());
             }

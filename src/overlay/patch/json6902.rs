@@ -75,11 +75,16 @@ fn pointer(p: &str) -> Result<Vec<String>, String> {
     let Some(rest) = p.strip_prefix('/') else {
         return Err(format!("path '{p}' must start with '/'"));
     };
-    Ok(rest.split('/').map(|t| t.replace("~1", "/").replace("~0", "~")).collect())
+    Ok(rest
+        .split('/')
+        .map(|t| t.replace("~1", "/").replace("~0", "~"))
+        .collect())
 }
 
 fn show(path: &[String]) -> String {
-    path.iter().map(|t| format!("/{}", t.replace('~', "~0").replace('/', "~1"))).collect()
+    path.iter()
+        .map(|t| format!("/{}", t.replace('~', "~0").replace('/', "~1")))
+        .collect()
 }
 
 /// Applies `ops` in order to `doc`.
@@ -203,7 +208,9 @@ fn remove(doc: &mut Value, path: &[String]) -> Result<Value, String> {
         return Ok(std::mem::take(doc));
     };
     match get_mut(doc, parent).ok_or("the path does not exist")? {
-        Value::Map(m) => m.shift_remove(last).ok_or_else(|| "the path does not exist".to_string()),
+        Value::Map(m) => m
+            .shift_remove(last)
+            .ok_or_else(|| "the path does not exist".to_string()),
         Value::Seq(s) => {
             let i = index(last, s.len(), false)?;
             Ok(s.remove(i))
@@ -218,7 +225,10 @@ mod tests {
     use crate::yaml::{Dialect, parse_bytes};
 
     fn v(s: &str) -> Value {
-        parse_bytes(s.as_bytes(), Dialect::Kustomize, "t").unwrap().remove(0).value
+        parse_bytes(s.as_bytes(), Dialect::Kustomize, "t")
+            .unwrap()
+            .remove(0)
+            .value
     }
 
     #[test]

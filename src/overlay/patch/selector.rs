@@ -73,9 +73,12 @@ impl Selector {
             if s.is_empty() {
                 return Ok(None);
             }
-            Regex::new(&format!("^(?:{s})$"))
-                .map(Some)
-                .map_err(|e| (k.to_string(), format!("invalid regular expression: {}", first_line(&e.to_string()))))
+            Regex::new(&format!("^(?:{s})$")).map(Some).map_err(|e| {
+                (
+                    k.to_string(),
+                    format!("invalid regular expression: {}", first_line(&e.to_string())),
+                )
+            })
         };
         let name = text("name")?;
         let literal_name = (!name.is_empty() && regex::escape(&name) == name).then(|| name.clone());
@@ -97,7 +100,9 @@ impl Selector {
         let cur = r.cur_id();
         let org = r.orig_id();
         if let Some(ns) = &self.namespace {
-            let eff = |id: &crate::resource::ResId| super::super::config::effective_namespace(&id.gvk, &id.namespace).to_string();
+            let eff = |id: &crate::resource::ResId| {
+                super::super::config::effective_namespace(&id.gvk, &id.namespace).to_string()
+            };
             if !ns.is_match(&eff(&org)) && !ns.is_match(&eff(&cur)) {
                 return false;
             }
@@ -122,7 +127,11 @@ impl Selector {
 }
 
 fn first_line(s: &str) -> String {
-    s.lines().filter(|l| !l.trim().is_empty()).last().unwrap_or(s).trim().to_string()
+    s.lines()
+        .rfind(|l| !l.trim().is_empty())
+        .unwrap_or(s)
+        .trim()
+        .to_string()
 }
 
 fn satisfies(reqs: &[Requirement], map: Option<&Map>) -> bool {
@@ -197,7 +206,11 @@ fn parse_requirement(p: &str) -> Option<Requirement> {
         if let Some((k, rest)) = p.split_once(word) {
             let rest = rest.trim();
             let inner = rest.strip_prefix('(')?.strip_suffix(')')?;
-            let values = inner.split(',').map(|v| v.trim().to_string()).filter(|v| !v.is_empty()).collect();
+            let values = inner
+                .split(',')
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+                .collect();
             return req(k, op, values);
         }
     }

@@ -62,7 +62,11 @@ impl Schema {
     /// Invalid JSON/YAML, or no `definitions` mapping.
     pub fn from_text(bytes: &[u8], source: &str) -> Result<Schema, String> {
         let docs = yaml::parse_bytes(bytes, Dialect::Kustomize, source).map_err(|e| e.to_string())?;
-        let doc = docs.into_iter().map(|d| d.value).find(|v| !v.is_null()).unwrap_or_default();
+        let doc = docs
+            .into_iter()
+            .map(|d| d.value)
+            .find(|v| !v.is_null())
+            .unwrap_or_default();
         let Some(defs) = doc.get("definitions").and_then(Value::as_map) else {
             return Err("no 'definitions' mapping in the schema".into());
         };
@@ -94,7 +98,10 @@ impl Schema {
     /// Builds a field from its schema, creating anonymous definitions for inline objects.
     fn make_prop(&mut self, p: &Value, names: &HashMap<&str, usize>) -> usize {
         let ext = |k: &str| p.get(k);
-        let strategy = ext("x-kubernetes-patch-strategy").and_then(Value::as_str).unwrap_or("").to_string();
+        let strategy = ext("x-kubernetes-patch-strategy")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
         let mut keys: Vec<String> = ext("x-kubernetes-list-map-keys")
             .and_then(Value::as_seq)
             .map(|l| l.iter().filter_map(|k| k.as_str().map(String::from)).collect())
@@ -188,7 +195,6 @@ pub fn ensure_version(version: &str) -> Result<(), String> {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -197,7 +203,13 @@ mod tests {
     fn containers_merge_by_name_and_ports_by_port_and_protocol() {
         let s = Schema::builtin();
         let dep = s.for_kind(&Gvk::new("apps", "v1", "Deployment")).unwrap();
-        let spec = dep.field("spec").unwrap().field("template").unwrap().field("spec").unwrap();
+        let spec = dep
+            .field("spec")
+            .unwrap()
+            .field("template")
+            .unwrap()
+            .field("spec")
+            .unwrap();
         let containers = spec.field("containers").unwrap();
         assert_eq!(containers.merge_keys().unwrap(), ["name"]);
         let ports = containers.elements().unwrap().field("ports").unwrap();
