@@ -216,6 +216,10 @@ impl Tracker {
 /// (patches and replacements, not handled by rudder yet, would join this list).
 fn transformer_kinds(k: &Kustomization) -> Vec<&'static str> {
     let mut kinds = Vec::new();
+    if !k.patches_strategic_merge.is_empty() {
+        kinds.push("PatchStrategicMergeTransformer");
+    }
+    kinds.extend(std::iter::repeat_n("PatchTransformer", k.patches.len()));
     if !k.namespace.is_empty() {
         kinds.push("NamespaceTransformer");
     }
@@ -232,6 +236,7 @@ fn transformer_kinds(k: &Kustomization) -> Vec<&'static str> {
     if !k.common_annotations.is_empty() {
         kinds.push("AnnotationsTransformer");
     }
+    kinds.extend(std::iter::repeat_n("PatchJson6902Transformer", k.patches_json6902.len()));
     kinds.extend(std::iter::repeat_n("ReplicaCountTransformer", k.replicas.len()));
     kinds.extend(std::iter::repeat_n("ImageTagTransformer", k.images.len()));
     kinds
