@@ -236,7 +236,10 @@ fn transformer_kinds(k: &Kustomization) -> Vec<&'static str> {
     if !k.common_annotations.is_empty() {
         kinds.push("AnnotationsTransformer");
     }
-    kinds.extend(std::iter::repeat_n("PatchJson6902Transformer", k.patches_json6902.len()));
+    kinds.extend(std::iter::repeat_n(
+        "PatchJson6902Transformer",
+        k.patches_json6902.len(),
+    ));
     kinds.extend(std::iter::repeat_n("ReplicaCountTransformer", k.replicas.len()));
     kinds.extend(std::iter::repeat_n("ImageTagTransformer", k.images.len()));
     kinds
