@@ -757,4 +757,31 @@ mod tests {
             "k.yaml: images[0].newTag: expected a string, found a list"
         );
     }
+
+    #[test]
+    fn reads_patch_fields() {
+        let text = b"patches:\n- path: p.yaml\n  target: {kind: Deployment, labelSelector: app=web}\n  options: {allowNameChange: true}\npatchesStrategicMerge: [a.yaml]\npatchesJson6902:\n- target: {kind: Service, name: s}\n  path: ops.yaml\ncomponents: [c]\nopenapi: {path: s.json}\n";
+        let k = Kustomization::parse(text, "k.yaml").unwrap();
+        assert_eq!(k.patches[0].path, "p.yaml");
+        assert!(k.patches[0].allow_name_change && !k.patches[0].allow_kind_change);
+        assert_eq!(
+            k.patches[0].target.as_ref().unwrap()["labelSelector"],
+            Value::String("app=web".into())
+        );
+        assert_eq!(k.patches_strategic_merge, ["a.yaml"]);
+        assert_eq!(k.patches_json6902[0].path, "ops.yaml");
+        assert_eq!(k.components, ["c"]);
+        assert_eq!(k.openapi.unwrap().path, "s.json");
+    }
+
+    #[test]
+    fn patch_field_errors_name_the_entry() {
+        let e = Kustomization::parse(b"patches:\n- path: p.yaml\n  target: {kinds: X}\n", "k.yaml").unwrap_err();
+        assert_eq!(e.to_string(), "k.yaml: patches[0].target.kinds: unknown field");
+        let e = Kustomization::parse(b"patchesJson6902:\n- target: {kind: X}\n  path: p\n", "k.yaml").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "k.yaml: patchesJson6902[0].target.name: must specify the target name"
+        );
+    }
 }

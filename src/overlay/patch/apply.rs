@@ -88,7 +88,7 @@ pub fn apply_patches_field(rm: &mut ResMap, k: &Kustomization, ldr: &Loader, sch
             (Body::Strategic(docs), Some(sel)) => {
                 for idx in run.select(&sel) {
                     for doc in &docs {
-                        run.merge_into(idx, doc, &opts, &field)?;
+                        run.merge_into(idx, doc, &opts);
                     }
                 }
             }
@@ -246,7 +246,10 @@ impl<'a> Run<'a> {
             .unwrap_or_default();
         found.dedup();
         match found.as_slice() {
-            [one] => self.merge_into(*one, doc, opts, field),
+            [one] => {
+                self.merge_into(*one, doc, opts);
+                Ok(())
+            }
             [] => Err(Error::field(
                 self.kfile,
                 field,
@@ -264,7 +267,7 @@ impl<'a> Run<'a> {
         }
     }
 
-    fn merge_into(&mut self, i: usize, doc: &Value, opts: &Options, _field: &str) -> Result<(), Error> {
+    fn merge_into(&mut self, i: usize, doc: &Value, opts: &Options) {
         let schema = self.schema;
         let r = &mut self.rm.resources_mut()[i];
         let (name, ns, kind) = (r.name().to_string(), r.namespace().to_string(), r.kind().to_string());
@@ -275,11 +278,12 @@ impl<'a> Run<'a> {
             // The patch takes the target's apiVersion (kustomize sets it before merging).
             m.insert("apiVersion".into(), Value::String(gvk.api_version()));
         }
+        let node = schema.for_kind(&gvk);
         let value = std::mem::take(r.value_mut());
-        let merged = merge(Some(value), &patch, schema.for_kind(&gvk));
+        let merged = merge(Some(value), &patch, node);
         let Some(merged) = merged.filter(|v| !matches!(v, Value::Map(m) if m.is_empty())) else {
             self.deleted[i] = true;
-            return Ok(());
+            return;
         };
         *r.value_mut() = merged;
         let meta = r.value_mut().map_at_mut(&["metadata"]).expect("objects are mappings");
@@ -297,7 +301,6 @@ impl<'a> Run<'a> {
             m.insert("kind".into(), Value::String(kind));
         }
         self.renamed(i, before);
-        Ok(())
     }
 
     fn json(&mut self, i: usize, ops: &[Op], field: &str) -> Result<(), Error> {

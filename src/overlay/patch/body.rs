@@ -31,7 +31,20 @@ pub fn parse(text: &str, source: &str) -> Result<Body, String> {
         .collect();
     match docs.as_slice() {
         [] => Err("the patch is empty".into()),
-        [list @ Value::Seq(_)] => json6902::parse(list).map(Body::Json),
+        [Value::Seq(_)] if trimmed.starts_with('[') => json6902::parse(&docs[0]).map(Body::Json),
+        [Value::Seq(_)] => {
+            // kustomize converts a YAML JSON patch to JSON with sigs.k8s.io/yaml, which
+            // reads YAML 1.1 (`y`, `on` are booleans): read it as Helm values are read.
+            let docs = yaml::parse_bytes(trimmed.as_bytes(), Dialect::Helm, source).map_err(|e| e.to_string())?;
+            json6902::parse(
+                &docs
+                    .into_iter()
+                    .map(|d| d.value)
+                    .find(|v| !v.is_null())
+                    .unwrap_or_default(),
+            )
+            .map(Body::Json)
+        }
         _ => {
             if let Some(bad) = docs.iter().find(|d| d.as_map().is_none()) {
                 return Err(format!(

@@ -132,7 +132,14 @@ fn apply_one(doc: &mut Value, op: &Op) -> Result<(), String> {
             add(doc, &op.path, v)
         }
         Kind::Test => {
-            let v = get_mut(doc, &op.path).ok_or("test failed: the path does not exist")?;
+            let Some(v) = get_mut(doc, &op.path) else {
+                // A missing path tests equal to null.
+                return if op.value.is_null() {
+                    Ok(())
+                } else {
+                    Err("test failed: the path does not exist".into())
+                };
+            };
             if equal(v, &op.value) {
                 Ok(())
             } else {
@@ -154,19 +161,20 @@ fn equal(a: &Value, b: &Value) -> bool {
     }
 }
 
-fn index(token: &str, len: usize, allow_end: bool) -> Result<usize, String> {
-    if token == "-" && allow_end {
+/// A list index as kustomize's JSON patch library reads it: decimal, leading zeros and a
+/// sign allowed; a negative index counts from the end (for `add`, of the list grown by
+/// one); `-` is the end of the list for `add`.
+fn index(token: &str, len: usize, adding: bool) -> Result<usize, String> {
+    if token == "-" && adding {
         return Ok(len);
     }
-    let i: usize = token
-        .parse()
-        .ok()
-        .filter(|_| token == "0" || !token.starts_with('0'))
-        .ok_or_else(|| format!("'{token}' is not a list index"))?;
-    if i > len || (i == len && !allow_end) {
+    let i: i64 = token.parse().map_err(|_| format!("'{token}' is not a list index"))?;
+    let size = len as i64 + i64::from(adding);
+    let at = if i < 0 { i + size } else { i };
+    if at < 0 || at >= size {
         return Err(format!("index {i} is out of range"));
     }
-    Ok(i)
+    Ok(at as usize)
 }
 
 fn get_mut<'a>(doc: &'a mut Value, path: &[String]) -> Option<&'a mut Value> {
@@ -186,8 +194,7 @@ fn get_mut<'a>(doc: &'a mut Value, path: &[String]) -> Option<&'a mut Value> {
 
 fn add(doc: &mut Value, path: &[String], v: Value) -> Result<(), String> {
     let Some((last, parent)) = path.split_last() else {
-        *doc = v;
-        return Ok(());
+        return Err("cannot add at the document root".into());
     };
     match get_mut(doc, parent).ok_or("the parent path does not exist")? {
         Value::Map(m) => {
@@ -205,7 +212,7 @@ fn add(doc: &mut Value, path: &[String], v: Value) -> Result<(), String> {
 
 fn remove(doc: &mut Value, path: &[String]) -> Result<Value, String> {
     let Some((last, parent)) = path.split_last() else {
-        return Ok(std::mem::take(doc));
+        return Err("cannot remove the document root".into());
     };
     match get_mut(doc, parent).ok_or("the path does not exist")? {
         Value::Map(m) => m
@@ -245,6 +252,20 @@ mod tests {
         .unwrap();
         apply(&mut doc, &ops).unwrap();
         assert_eq!(doc, v("{a: {b: [0, 2, 3]}, c: y, e/f: y}"));
+    }
+
+    #[test]
+    fn negative_and_padded_indices() {
+        let mut doc = v("{l: [a, b, c]}");
+        let ops = parse(&v("[{op: add, path: /l/-2, value: d}, {op: replace, path: /l/-1, value: z}, {op: add, path: /l/01, value: e}]")).unwrap();
+        apply(&mut doc, &ops).unwrap();
+        assert_eq!(doc, v("{l: [a, e, b, d, z]}"));
+        assert!(apply(&mut doc, &parse(&v("[{op: remove, path: /l/-6}]")).unwrap()).is_err());
+        apply(
+            &mut doc,
+            &parse(&v("[{op: test, path: /nothere, value: null}]")).unwrap(),
+        )
+        .unwrap();
     }
 
     #[test]

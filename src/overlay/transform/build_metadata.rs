@@ -258,9 +258,14 @@ impl Tracker {
 }
 
 /// The built-in transformers a kustomization configures, in the order kustomize runs them
-/// (patches and replacements, not handled by rudder yet, would join this list).
+/// (plugin configs from `transformers:` are recorded as they run, see
+/// [`Tracker::plugin_transformed`]).
 fn transformer_kinds(k: &Kustomization) -> Vec<&'static str> {
     let mut kinds = Vec::new();
+    if !k.patches_strategic_merge.is_empty() {
+        kinds.push("PatchStrategicMergeTransformer");
+    }
+    kinds.extend(std::iter::repeat_n("PatchTransformer", k.patches.len()));
     if !k.namespace.is_empty() {
         kinds.push("NamespaceTransformer");
     }
@@ -277,6 +282,10 @@ fn transformer_kinds(k: &Kustomization) -> Vec<&'static str> {
     if !k.common_annotations.is_empty() {
         kinds.push("AnnotationsTransformer");
     }
+    kinds.extend(std::iter::repeat_n(
+        "PatchJson6902Transformer",
+        k.patches_json6902.len(),
+    ));
     kinds.extend(std::iter::repeat_n("ReplicaCountTransformer", k.replicas.len()));
     kinds.extend(std::iter::repeat_n("ImageTagTransformer", k.images.len()));
     if !k.replacements.is_empty() {

@@ -2,6 +2,7 @@
 //! which keys.
 
 mod merge;
+mod multi_key;
 mod schema;
 
 pub use merge::merge;
