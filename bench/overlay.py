@@ -2,7 +2,9 @@
 """Benchmark `rudder build` against `kubectl kustomize` on a generated overlay.
 
 Generates a base of N resources (Deployments, Services, ConfigMaps) and an overlay with
-namePrefix, commonLabels, images and a configMapGenerator, then reports CPU time (user +
+namePrefix, commonLabels, images, a configMapGenerator and patches with each kind of
+target selector (a JSON 6902 patch on every Deployment; strategic merge patches selected
+by label, by annotation and by a name regex; one untargeted patch), then reports CPU time (user +
 system) and peak resident memory of each tool, measured in one run with wait4(2), and the
 ratios. kubectl is optional: without it only rudder's figures are printed.
 
@@ -34,6 +36,7 @@ metadata:
   name: {name}
   labels:
     app: {name}
+    tier: {("web", "api", "worker")[i // 3 % 3]}
 spec:
   replicas: 2
   selector:
@@ -63,6 +66,8 @@ apiVersion: v1
 kind: Service
 metadata:
   name: {name}
+  annotations:
+    example.com/owner: {("payments", "search")[i // 3 % 2]}
 spec:
   selector:
     app: {name}
@@ -98,6 +103,71 @@ images:
   literals:
   - REGION=eu-west-1
   - TIER=gold
+patches:
+- target:
+    kind: Deployment
+  patch: |-
+    - op: add
+      path: /metadata/annotations
+      value:
+        example.com/patched: json6902
+    - op: replace
+      path: /spec/replicas
+      value: 3
+- target:
+    kind: Deployment
+    labelSelector: tier=web
+  patch: |-
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata:
+      name: any
+    spec:
+      template:
+        spec:
+          containers:
+          - name: main
+            env:
+            - name: TIER
+              value: web
+          - name: proxy
+            image: envoy:1.30
+- target:
+    kind: Service
+    annotationSelector: example.com/owner=payments
+  patch: |-
+    apiVersion: v1
+    kind: Service
+    metadata:
+      name: any
+    spec:
+      ports:
+      - port: 443
+        targetPort: 8443
+        name: https
+- target:
+    kind: Deployment
+    name: app[0-9]*5
+  patch: |-
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata:
+      name: any
+    spec:
+      template:
+        spec:
+          containers:
+          - name: main
+            resources:
+              limits:
+                memory: 256Mi
+- patch: |-
+    apiVersion: v1
+    kind: ConfigMap
+    metadata:
+      name: app00000-config
+    data:
+      PATCHED: "true"
 """)
 
 

@@ -9,14 +9,18 @@ pub mod edit;
 mod error;
 mod fieldspec;
 mod generator;
+mod helm;
 mod kustomization;
 mod loader;
+mod patch;
+mod plugin;
 mod remote;
 mod resmap;
 mod target;
 mod transform;
 
 pub use error::Error;
+pub use helm::{ChartRenderer, HelmChartSpec};
 pub use kustomization::Kustomization;
 pub use loader::LoadRestrictor;
 pub use remote::RepoSpec;
