@@ -3,6 +3,7 @@
 //! Imports run downward only: `yaml` → `resource` → `overlay` (and, later, the other
 //! middle modules) → `pipeline` → `release`. The binary's `cli` sits on top.
 
+pub mod chart;
 pub mod overlay;
 pub mod resource;
 pub mod yaml;

@@ -1,0 +1,185 @@
+//! Coalescing: layering user values over chart defaults, down through subcharts.
+//!
+//! The rules, as Helm applies them (`merge` keeps nulls instead of deleting with them):
+//! - `-f` files layer with [`merge_maps`]: a later file wins; only a mapping over a mapping
+//!   merges, key by key; a null is kept as a value.
+//! - [`coalesce`] layers a chart's `values.yaml` under the user's values: a key the user
+//!   did not give is copied from the chart; a user null deletes the chart's key (unless
+//!   merging); a user mapping over a chart mapping is merged with [`coalesce_tables`] (always
+//!   merging when the key names a subchart, whose own defaults come later); a user scalar or
+//!   list replaces the chart's value whatever its type; a top-level user null for a key the
+//!   chart does not have stays.
+//! - [`coalesce_tables`] (user mapping over chart mapping): a null on the user side deletes
+//!   the key (even one the chart does not have); a mapping over a mapping recurses; a
+//!   scalar never replaces a chart mapping's place the other way round (the user's value wins,
+//!   the chart's is dropped with a warning in Helm).
+//! - Each subchart gets the section under its name (alias), created when missing (an
+//!   error when it is not a mapping), with the parent's `global` copied in first: parent
+//!   scalars and lists overwrite, parent mappings are merged over the subchart's (parent
+//!   wins); then the subchart's own defaults are coalesced under that section, recursively.
+
+use crate::chart::Chart;
+use crate::yaml::{Map, Value};
+
+use super::Error;
+
+/// The key holding values shared with every subchart.
+pub const GLOBAL: &str = "global";
+
+/// Layers `over` onto `base` as Helm layers `-f` files.
+pub fn merge_maps(base: &mut Map, over: Map) {
+    for (k, v) in over {
+        match (base.get_mut(&k), v) {
+            (Some(Value::Map(b)), Value::Map(o)) => merge_maps(b, o),
+            (_, v) => {
+                base.insert(k, v);
+            }
+        }
+    }
+}
+
+/// Coalesces `chart`'s defaults (and its subcharts', recursively) under `dest`.
+///
+/// # Errors
+/// A subchart section that is not a mapping.
+pub fn coalesce(chart: &Chart, dest: &mut Map, merge: bool) -> Result<(), Error> {
+    coalesce_values(chart, dest, merge);
+    coalesce_deps(chart, dest, merge)
+}
+
+fn coalesce_values(chart: &Chart, v: &mut Map, merge: bool) {
+    let Value::Map(defaults) = &chart.values else {
+        return;
+    };
+    for (key, val) in defaults {
+        match v.get_mut(key) {
+            Some(Value::Null) if !merge => {
+                v.shift_remove(key);
+            }
+            Some(Value::Map(dest)) => {
+                if let Value::Map(src) = val {
+                    let merge = merge || chart.dependencies.iter().any(|d| d.name() == key);
+                    coalesce_tables(dest, src.clone(), merge);
+                }
+            }
+            Some(_) => {}
+            None => {
+                v.insert(key.clone(), val.clone());
+            }
+        }
+    }
+}
+
+fn coalesce_deps(chart: &Chart, dest: &mut Map, merge: bool) -> Result<(), Error> {
+    for sub in &chart.dependencies {
+        let name = sub.name().to_string();
+        let mut section = match dest.get_mut(&name) {
+            None => Map::new(),
+            Some(Value::Map(m)) => std::mem::take(m),
+            Some(other) => {
+                return Err(Error::SubchartSection {
+                    chart: chart.name().to_string(),
+                    subchart: name,
+                    found: other.type_name(),
+                });
+            }
+        };
+        coalesce_globals(&mut section, dest);
+        coalesce(sub, &mut section, merge)?;
+        dest.insert(name, Value::Map(section));
+    }
+    Ok(())
+}
+
+/// Copies the parent's `global` into a subchart's section (see the module rules).
+fn coalesce_globals(dest: &mut Map, parent: &Map) {
+    let mut dg = match dest.get(GLOBAL) {
+        None => Map::new(),
+        Some(Value::Map(m)) => m.clone(),
+        Some(_) => return,
+    };
+    let sg = match parent.get(GLOBAL) {
+        None => Map::new(),
+        Some(Value::Map(m)) => m.clone(),
+        Some(_) => return,
+    };
+    for (key, val) in sg {
+        match val {
+            Value::Map(mut vv) => match dg.get(&key) {
+                None => {
+                    dg.insert(key, Value::Map(vv));
+                }
+                Some(Value::Map(dv)) => {
+                    coalesce_tables(&mut vv, dv.clone(), true);
+                    dg.insert(key, Value::Map(vv));
+                }
+                Some(_) => {}
+            },
+            val => {
+                if !matches!(dg.get(&key), Some(Value::Map(_))) {
+                    dg.insert(key, val);
+                }
+            }
+        }
+    }
+    dest.insert(GLOBAL.to_string(), Value::Map(dg));
+}
+
+/// Merges `src` under `dst` (`dst` wins), see the module rules.
+pub fn coalesce_tables(dst: &mut Map, mut src: Map, merge: bool) {
+    for (k, v) in dst.iter() {
+        if v.is_null() {
+            src.insert(k.clone(), Value::Null);
+        }
+    }
+    for (key, sv) in src {
+        match dst.get_mut(&key) {
+            Some(Value::Null) if !merge => {
+                dst.shift_remove(&key);
+            }
+            None => {
+                dst.insert(key, sv);
+            }
+            Some(Value::Map(dv)) => {
+                if let Value::Map(sm) = sv {
+                    coalesce_tables(dv, sm, merge);
+                }
+            }
+            Some(_) => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::yaml::{Dialect, parse_stream};
+
+    fn map(text: &str) -> Map {
+        match parse_stream(text, Dialect::Helm, "t").unwrap().remove(0).value {
+            Value::Map(m) => m,
+            _ => Map::new(),
+        }
+    }
+
+    #[test]
+    fn null_deletes_at_any_depth() {
+        let mut dst = map("a: {b: null, c: 2}\nd: null\n");
+        coalesce_tables(&mut dst, map("a: {b: 1, x: 1}\nd: 4\ne: 5\n"), false);
+        assert_eq!(dst, map("a: {c: 2, x: 1}\ne: 5\n"));
+    }
+
+    #[test]
+    fn merge_keeps_nulls() {
+        let mut dst = map("a: {b: null}\n");
+        coalesce_tables(&mut dst, map("a: {b: 1}\n"), true);
+        assert_eq!(dst, map("a: {b: null}\n"));
+    }
+
+    #[test]
+    fn files_layer_maps_only() {
+        let mut base = map("a: {b: 1, c: [1]}\nd: {e: 1}\n");
+        merge_maps(&mut base, map("a: {c: [2]}\nd: null\n"));
+        assert_eq!(base, map("a: {b: 1, c: [2]}\nd: null\n"));
+    }
+}

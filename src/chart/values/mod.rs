@@ -1,0 +1,194 @@
+//! Values: what a chart's templates see as `Values`, computed exactly as Helm computes it.
+//!
+//! Order, whatever the order of flags on the command line (Helm's fixed order):
+//! 1. `-f/--values` files, layered in order (see `coalesce::merge_maps`), each read in the
+//!    Helm dialect (YAML 1.1; only the first document counts);
+//! 2. `--set-json`, 3. `--set`, 4. `--set-string`, 5. `--set-file`, 6. `--set-literal`, each
+//!    parsed with the `--set` grammar (`strvals.rs`) into the same tree;
+//! 3. subcharts: aliases applied, `condition`/`tags` evaluated, disabled ones dropped, then
+//!    `import-values` (`deps.rs`);
+//! 4. the user's tree coalesced with the chart's defaults and each subchart's under its
+//!    name, `global` copied down (`coalesce.rs`);
+//! 5. `values.schema.json` of the chart and each subchart checked (`schema.rs`).
+//!
+//! Departure from Helm, on purpose: a values file with a duplicate key is an error naming
+//! the file and line (Helm silently keeps the last one, which hides typos in long files).
+
+mod coalesce;
+mod deps;
+mod schema;
+pub mod strvals;
+
+use std::path::{Path, PathBuf};
+
+pub use coalesce::GLOBAL;
+pub use schema::ensure_schema;
+pub use strvals::Mode;
+
+use crate::chart::Chart;
+use crate::yaml::{self, Dialect, Map, Value};
+
+/// The user's values flags, as given on the command line (each list in its own order).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ValueOptions {
+    /// `-f/--values` files (relative paths against the current directory).
+    pub values_files: Vec<PathBuf>,
+    /// `--set a.b=1,c={x,y}`: typed values (int64, true/false/null).
+    pub set: Vec<String>,
+    /// `--set-string a=1`: every value a string.
+    pub set_string: Vec<String>,
+    /// `--set-json a={"b":1}` or a whole JSON object `{"a":1}`.
+    pub set_json: Vec<String>,
+    /// `--set-file a=path`: the value is the file's text.
+    pub set_file: Vec<String>,
+    /// `--set-literal a=text`: everything after the first `=` taken as is.
+    pub set_literal: Vec<String>,
+}
+
+/// Why values could not be computed.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{path}: {message}")]
+    ReadValues { path: PathBuf, message: String },
+    #[error(transparent)]
+    ParseValues(#[from] yaml::ParseError),
+    #[error("{path}: expected a mapping at the top, found {found}")]
+    NotAMapping { path: PathBuf, found: &'static str },
+    #[error("{flag} '{arg}': {message}")]
+    Set {
+        flag: &'static str,
+        arg: String,
+        message: String,
+    },
+    #[error("{chart}: values for subchart '{subchart}' must be a mapping, found {found}")]
+    SubchartSection {
+        chart: String,
+        subchart: String,
+        found: &'static str,
+    },
+    #[error("{chart}: Chart.yaml: dependencies: found in Chart.yaml, but missing in charts/ directory: {missing}")]
+    MissingDependencies { chart: String, missing: String },
+    #[error("{chart}: values.schema.json: {message}")]
+    Schema { chart: String, message: String },
+}
+
+/// Computes the final values of `chart` for the user's options.
+///
+/// Returns the chart with its subcharts as templates will see them (aliases applied,
+/// disabled subcharts removed, defaults updated by `import-values`) and the final values:
+/// a subchart's templates see the section under its name (`values[sub.name()]`), which
+/// holds the `global` copied down.
+///
+/// # Errors
+/// An unreadable or invalid values file, a malformed `--set` family argument or a type
+/// clash in it, a dependency missing from `charts/`, a subchart section that is not a
+/// mapping, or a schema violation (naming the chart and the value path).
+pub fn compute(chart: &Chart, opts: &ValueOptions) -> Result<(Chart, Value), Error> {
+    let user = user_values(opts)?;
+    compute_with(chart, user)
+}
+
+/// Like [`compute`], with the user's values already layered (e.g. a release's stored values).
+///
+/// # Errors
+/// As [`compute`], without the reading and parsing ones.
+pub fn compute_with(chart: &Chart, user: Map) -> Result<(Chart, Value), Error> {
+    ensure_dependencies_present(chart)?;
+    let mut chart = chart.clone();
+    deps::process_enabled(&mut chart, &user, "")?;
+    deps::process_imports(&mut chart)?;
+    let mut vals = user;
+    coalesce::coalesce(&chart, &mut vals, false)?;
+    let vals = Value::Map(vals);
+    ensure_schema(&chart, &vals)?;
+    Ok((chart, vals))
+}
+
+/// Every `dependencies:` entry of the top chart must have its chart in `charts/`.
+fn ensure_dependencies_present(chart: &Chart) -> Result<(), Error> {
+    let missing: Vec<&str> = chart
+        .metadata
+        .dependencies
+        .iter()
+        .filter(|d| !chart.dependencies.iter().any(|c| c.name() == d.name))
+        .map(|d| d.name.as_str())
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    Err(Error::MissingDependencies {
+        chart: chart.name().to_string(),
+        missing: missing.join(", "),
+    })
+}
+
+/// Layers the user's values files and `--set` family flags in Helm's order.
+///
+/// # Errors
+/// As [`compute`], for the reading and parsing part.
+pub fn user_values(opts: &ValueOptions) -> Result<Map, Error> {
+    let mut base = Map::new();
+    for path in &opts.values_files {
+        coalesce::merge_maps(&mut base, read_values_file(path)?);
+    }
+    for arg in &opts.set_json {
+        let trimmed = arg.trim();
+        if trimmed.starts_with('{') {
+            let parsed: serde_json::Value = serde_json::from_str(trimmed).map_err(|e| Error::Set {
+                flag: "--set-json",
+                arg: arg.clone(),
+                message: format!("invalid JSON: {e}"),
+            })?;
+            match Value::from_json(&parsed) {
+                Value::Map(m) => coalesce::merge_maps(&mut base, m),
+                other => {
+                    return Err(Error::Set {
+                        flag: "--set-json",
+                        arg: arg.clone(),
+                        message: format!("expected a JSON object, found {}", other.type_name()),
+                    });
+                }
+            }
+            continue;
+        }
+        apply(&mut base, arg, "--set-json", Mode::Json)?;
+    }
+    for arg in &opts.set {
+        apply(&mut base, arg, "--set", Mode::Typed)?;
+    }
+    for arg in &opts.set_string {
+        apply(&mut base, arg, "--set-string", Mode::String)?;
+    }
+    for arg in &opts.set_file {
+        apply(&mut base, arg, "--set-file", Mode::File)?;
+    }
+    for arg in &opts.set_literal {
+        apply(&mut base, arg, "--set-literal", Mode::Literal)?;
+    }
+    Ok(base)
+}
+
+fn apply(base: &mut Map, arg: &str, flag: &'static str, mode: Mode) -> Result<(), Error> {
+    strvals::parse_into(arg, base, mode).map_err(|e| Error::Set {
+        flag,
+        arg: arg.to_string(),
+        message: e.to_string(),
+    })
+}
+
+/// Reads one `-f` file: a mapping (an empty file is an empty mapping).
+fn read_values_file(path: &Path) -> Result<Map, Error> {
+    let bytes = fs_err::read(path).map_err(|e| Error::ReadValues {
+        path: path.to_path_buf(),
+        message: e.kind().to_string(),
+    })?;
+    let docs = yaml::parse_bytes(&bytes, Dialect::Helm, &path.display().to_string())?;
+    match docs.into_iter().next().map(|d| d.value) {
+        None | Some(Value::Null) => Ok(Map::new()),
+        Some(Value::Map(m)) => Ok(m),
+        Some(other) => Err(Error::NotAMapping {
+            path: path.to_path_buf(),
+            found: other.type_name(),
+        }),
+    }
+}
