@@ -5,5 +5,6 @@
 
 pub mod chart;
 pub mod overlay;
+pub mod pipeline;
 pub mod resource;
 pub mod yaml;

@@ -11,6 +11,7 @@ pub mod constraint;
 mod ignore;
 mod load;
 mod metadata;
+pub mod render;
 
 pub mod values;
 
@@ -62,7 +63,9 @@ impl Chart {
 
     /// The `.crds` files that are YAML, as Helm installs them.
     pub fn crd_objects(&self) -> impl Iterator<Item = &ChartFile> {
-        self.crds.iter().filter(|f| f.name.ends_with(".yaml") || f.name.ends_with(".yml") || f.name.ends_with(".json"))
+        self.crds
+            .iter()
+            .filter(|f| f.name.ends_with(".yaml") || f.name.ends_with(".yml") || f.name.ends_with(".json"))
     }
 }
 
@@ -82,7 +85,11 @@ pub enum Error {
     #[error("{0}")]
     Yaml(#[from] crate::yaml::ParseError),
     #[error("{chart}: {file}: {message}")]
-    File { chart: String, file: String, message: String },
+    File {
+        chart: String,
+        file: String,
+        message: String,
+    },
     #[error(transparent)]
     Archive(#[from] archive::ArchiveError),
 }

@@ -32,6 +32,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             LoadRestrictor::RootOnly
         },
         allow_remote: args.allow_remote,
+        ..Default::default()
     };
     let docs = overlay::build(&args.dir, &opts)?;
     let values: Vec<_> = docs.into_iter().map(|d| d.value).collect();

@@ -20,6 +20,9 @@ pub struct BuildOptions {
     pub load_restrictor: LoadRestrictor,
     /// Fetch remote `resources:` (git repositories) with the system `git`; refused when false.
     pub allow_remote: bool,
+    /// In-memory YAML streams (source name, bytes) taken as the first resources of the
+    /// top kustomization, e.g. a chart's rendered documents (`rudder template --post-render`).
+    pub extra_resources: Vec<(String, Vec<u8>)>,
 }
 
 /// Builds the kustomization in `dir` and returns its objects in output order.
@@ -94,6 +97,13 @@ impl State {
         self.meta.enter(&k);
 
         let mut rm = ResMap::new();
+        if self.stack.len() == 1 {
+            for (source, bytes) in &self.opts.extra_resources {
+                for r in resources_from_bytes(bytes, source)? {
+                    rm.append(r)?;
+                }
+            }
+        }
         for (i, entry) in k.resources.iter().enumerate() {
             let field = format!("resources[{i}]");
             if let Some(kind) = remote::classify(entry) {
