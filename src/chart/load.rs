@@ -166,6 +166,8 @@ pub fn load_files(files: Vec<ChartFile>, source_name: &str) -> Result<Chart, Err
         values: Value::Map(Default::default()),
         values_text: None,
         schema: None,
+        schema_text: None,
+        lock: None,
         templates: Vec::new(),
         files: Vec::new(),
         crds: Vec::new(),
@@ -201,9 +203,11 @@ pub fn load_files(files: Vec<ChartFile>, source_name: &str) -> Result<Chart, Err
                 let schema = serde_json::from_slice(&f.data)
                     .map_err(|e| file_err("values.schema.json", format!("invalid JSON: {e}")))?;
                 chart.schema = Some(schema);
+                chart.schema_text = Some(String::from_utf8_lossy(&f.data).into_owned());
             }
             "requirements.yaml" => requirements = Some(first_doc(&f, source_name)?),
-            "Chart.lock" | "requirements.lock" => {}
+            "Chart.lock" => chart.lock = Some(String::from_utf8_lossy(&f.data).into_owned()),
+            "requirements.lock" => {}
             name if name.starts_with("templates/") => chart.templates.push(f),
             name if name.starts_with("charts/") && !name.ends_with(".prov") => {
                 let rest = &name["charts/".len()..];

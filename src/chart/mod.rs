@@ -11,8 +11,8 @@ pub mod constraint;
 mod ignore;
 mod load;
 mod metadata;
+pub mod package;
 pub mod render;
-
 pub mod values;
 
 use std::path::PathBuf;
@@ -33,13 +33,18 @@ pub struct Chart {
     pub values_text: Option<String>,
     /// `values.schema.json`, when present.
     pub schema: Option<serde_json::Value>,
-    /// Everything under `templates/`, `_helpers.tpl` and `NOTES.txt` included, sorted by name.
+    /// The raw text of `values.schema.json` (kept for packaging).
+    pub schema_text: Option<String>,
+    /// The raw text of `Chart.lock` (kept for packaging).
+    pub lock: Option<String>,
+    /// Everything under `templates/`, `_helpers.tpl` and `NOTES.txt` included, in walk order.
     pub templates: Vec<ChartFile>,
-    /// Every other file not ignored by `.helmignore` (for `Files.get`/`Files.glob`): the
-    /// chart's own files outside `templates/` and `charts/`, `Chart.yaml` and
-    /// `values.yaml` included, sorted by name.
+    /// Every other file not ignored by `.helmignore` (for `Files.get`/`Files.glob`), as
+    /// Helm's `Files`: the chart's own files outside `templates/` and `charts/`, `crds/`,
+    /// README and `.helmignore` included; not `Chart.yaml`, `Chart.lock`, `values.yaml` or
+    /// `values.schema.json`. In Helm's walk order (each directory sorted by name).
     pub files: Vec<ChartFile>,
-    /// Everything under `crds/`, sorted by name.
+    /// The files under `crds/` (also in `files`), in the same order.
     pub crds: Vec<ChartFile>,
     /// Subcharts found in `charts/` (directories and .tgz archives), in name order.
     pub dependencies: Vec<Chart>,
@@ -61,11 +66,19 @@ impl Chart {
         &self.metadata.name
     }
 
-    /// The `.crds` files that are YAML, as Helm installs them.
-    pub fn crd_objects(&self) -> impl Iterator<Item = &ChartFile> {
-        self.crds
+    /// The CRD manifests Helm installs: `crds/*.yaml|yml|json` of this chart, then of each
+    /// subchart (recursively), with the chart they come from.
+    pub fn crd_objects(&self) -> Vec<(&Chart, &ChartFile)> {
+        let mut out: Vec<(&Chart, &ChartFile)> = self
+            .crds
             .iter()
-            .filter(|f| f.name.ends_with(".yaml") || f.name.ends_with(".yml") || f.name.ends_with(".json"))
+            .filter(|f| [".yaml", ".yml", ".json"].iter().any(|e| f.name.ends_with(e)))
+            .map(|f| (self, f))
+            .collect();
+        for sub in &self.dependencies {
+            out.extend(sub.crd_objects());
+        }
+        out
     }
 }
 
@@ -85,11 +98,7 @@ pub enum Error {
     #[error("{0}")]
     Yaml(#[from] crate::yaml::ParseError),
     #[error("{chart}: {file}: {message}")]
-    File {
-        chart: String,
-        file: String,
-        message: String,
-    },
+    File { chart: String, file: String, message: String },
     #[error(transparent)]
     Archive(#[from] archive::ArchiveError),
 }

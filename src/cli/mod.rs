@@ -6,6 +6,10 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod build;
+mod package;
+mod show;
+mod values;
+mod values_flags;
 
 /// rudder: Kubernetes overlays built as kustomize builds them (charts, repositories, apply and releases to come).
 #[derive(Debug, Parser)]
@@ -21,6 +25,9 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     Build(build::Args),
+    Values(values::Args),
+    Show(show::Args),
+    Package(package::Args),
 }
 
 /// Parses arguments, runs the command and maps the outcome to an exit code:
@@ -29,6 +36,9 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Build(args) => build::run(args),
+        Command::Values(args) => values::run(args),
+        Command::Show(args) => show::run(args),
+        Command::Package(args) => package::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -7,12 +7,12 @@
 //!   did not give is copied from the chart; a user null deletes the chart's key (unless
 //!   merging); a user mapping over a chart mapping is merged with [`coalesce_tables`] (always
 //!   merging when the key names a subchart, whose own defaults come later); a user scalar or
-//!   list replaces the chart's value whatever its type; a top-level user null for a key the
-//!   chart does not have stays.
-//! - [`coalesce_tables`] (user mapping over chart mapping): a null on the user side deletes
-//!   the key (even one the chart does not have); a mapping over a mapping recurses; a
-//!   scalar never replaces a chart mapping's place the other way round (the user's value wins,
-//!   the chart's is dropped with a warning in Helm).
+//!   list replaces the chart's value whatever its type.
+//! - Nulls in chart defaults never reach the result when coalescing (they are dropped at
+//!   any depth before layering); a user null for a key the chart does not define (or
+//!   defines as null) stays, as null.
+//! - [`coalesce_tables`] (user mapping over chart mapping): a user null deletes the chart's
+//!   non-null value; a mapping over a mapping recurses; otherwise the user's value wins.
 //! - Each subchart gets the section under its name (alias), created when missing (an
 //!   error when it is not a mapping), with the parent's `global` copied in first: parent
 //!   scalars and lists overwrite, parent mappings are merged over the subchart's (parent
@@ -59,13 +59,35 @@ fn coalesce_values(chart: &Chart, v: &mut Map, merge: bool) {
             Some(Value::Map(dest)) => {
                 if let Value::Map(src) = val {
                     let merge = merge || chart.dependencies.iter().any(|d| d.name() == key);
-                    coalesce_tables(dest, src.clone(), merge);
+                    let mut src = src.clone();
+                    if !merge {
+                        remove_nulls(&mut src);
+                    }
+                    coalesce_tables(dest, src, merge);
                 }
             }
             Some(_) => {}
             None => {
-                v.insert(key.clone(), val.clone());
+                let mut val = val.clone();
+                if !merge {
+                    match &mut val {
+                        Value::Null => continue,
+                        Value::Map(m) => remove_nulls(m),
+                        _ => {}
+                    }
+                }
+                v.insert(key.clone(), val);
             }
+        }
+    }
+}
+
+/// Drops null entries from chart defaults, at any depth of mappings.
+fn remove_nulls(m: &mut Map) {
+    m.retain(|_, v| !v.is_null());
+    for v in m.values_mut() {
+        if let Value::Map(inner) = v {
+            remove_nulls(inner);
         }
     }
 }
@@ -127,6 +149,8 @@ fn coalesce_globals(dest: &mut Map, parent: &Map) {
 
 /// Merges `src` under `dst` (`dst` wins), see the module rules.
 pub fn coalesce_tables(dst: &mut Map, mut src: Map, merge: bool) {
+    let src_non_null: std::collections::HashSet<String> =
+        src.iter().filter(|(_, v)| !v.is_null()).map(|(k, _)| k.clone()).collect();
     for (k, v) in dst.iter() {
         if v.is_null() {
             src.insert(k.clone(), Value::Null);
@@ -134,7 +158,7 @@ pub fn coalesce_tables(dst: &mut Map, mut src: Map, merge: bool) {
     }
     for (key, sv) in src {
         match dst.get_mut(&key) {
-            Some(Value::Null) if !merge => {
+            Some(Value::Null) if !merge && src_non_null.contains(&key) => {
                 dst.shift_remove(&key);
             }
             None => {
@@ -164,9 +188,9 @@ mod tests {
 
     #[test]
     fn null_deletes_at_any_depth() {
-        let mut dst = map("a: {b: null, c: 2}\nd: null\n");
+        let mut dst = map("a: {b: null, c: 2, u: null}\nd: null\n");
         coalesce_tables(&mut dst, map("a: {b: 1, x: 1}\nd: 4\ne: 5\n"), false);
-        assert_eq!(dst, map("a: {c: 2, x: 1}\ne: 5\n"));
+        assert_eq!(dst, map("a: {c: 2, u: null, x: 1}\ne: 5\n"));
     }
 
     #[test]

@@ -1,0 +1,44 @@
+//! `rudder package CHART`: write a byte-reproducible `NAME-VERSION.tgz`.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use rudder::chart::{self, package::PackageOptions};
+
+/// Package a chart directory into NAME-VERSION.tgz (same input, same bytes).
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Chart directory.
+    chart: PathBuf,
+    /// Directory to write the package to.
+    #[arg(short = 'd', long = "destination", default_value = ".")]
+    destination: PathBuf,
+    /// Set the chart's version (SemVer) in the package.
+    #[arg(long)]
+    version: Option<String>,
+    /// Set the chart's appVersion in the package.
+    #[arg(long)]
+    app_version: Option<String>,
+}
+
+pub fn run(args: Args) -> anyhow::Result<()> {
+    let chart = chart::load(&args.chart).with_context(|| format!("loading chart {}", args.chart.display()))?;
+    let opts = PackageOptions {
+        version: args.version.clone(),
+        app_version: args.app_version.clone(),
+    };
+    let pkg = chart::package::package(&chart, &opts).with_context(|| format!("packaging chart '{}'", chart.name()))?;
+    let path = args.destination.join(&pkg.file_name);
+    write_atomically(&path, &pkg.bytes).with_context(|| format!("writing {}", path.display()))?;
+    println!("Successfully packaged chart and saved it to: {}", path.display());
+    Ok(())
+}
+
+/// Writes to a temporary file beside `path`, then renames it into place.
+fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    std::io::Write::write_all(&mut tmp, bytes)?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}

@@ -1,0 +1,53 @@
+//! `rudder values CHART`: print the final values the chart's templates will see.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use rudder::chart::{self, values};
+
+use super::values_flags::ValuesFlags;
+
+/// Print the final values of a chart (defaults, values files and --set flags coalesced,
+/// subcharts scoped, globals copied down), without rendering templates.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Chart directory or .tgz package.
+    chart: PathBuf,
+    #[command(flatten)]
+    values: ValuesFlags,
+    /// Output format.
+    #[arg(short, long, default_value = "yaml", value_parser = ["yaml", "json"])]
+    output: String,
+}
+
+pub fn run(args: Args) -> anyhow::Result<()> {
+    let chart = chart::load(&args.chart).with_context(|| format!("loading chart {}", args.chart.display()))?;
+    let (_, vals) = values::compute(&chart, &args.values.to_options())
+        .with_context(|| format!("computing values of chart '{}'", chart.name()))?;
+    let text = match args.output.as_str() {
+        "json" => {
+            let mut s = serde_json::to_string_pretty(&sorted_json(&vals))?;
+            s.push('\n');
+            s
+        }
+        _ => rudder::yaml::to_string(&vals),
+    };
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    Ok(())
+}
+
+/// JSON with mapping keys sorted, as Helm (Go maps) prints them.
+fn sorted_json(v: &rudder::yaml::Value) -> serde_json::Value {
+    match v {
+        rudder::yaml::Value::Map(m) => {
+            let mut keys: Vec<&String> = m.keys().collect();
+            keys.sort();
+            serde_json::Value::Object(keys.into_iter().map(|k| (k.clone(), sorted_json(&m[k]))).collect())
+        }
+        rudder::yaml::Value::Seq(items) => serde_json::Value::Array(items.iter().map(sorted_json).collect()),
+        other => other.to_json(),
+    }
+}
