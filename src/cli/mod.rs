@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand};
 mod build;
 mod package;
 mod show;
+mod template;
 mod values;
 mod values_flags;
 
@@ -28,6 +29,7 @@ enum Command {
     Values(values::Args),
     Show(show::Args),
     Package(package::Args),
+    Template(template::Args),
 }
 
 /// Parses arguments, runs the command and maps the outcome to an exit code:
@@ -39,6 +41,7 @@ pub fn main() -> ExitCode {
         Command::Values(args) => values::run(args),
         Command::Show(args) => show::run(args),
         Command::Package(args) => package::run(args),
+        Command::Template(args) => template::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

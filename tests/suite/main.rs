@@ -6,3 +6,4 @@ mod layers;
 mod overlay_golden;
 mod remote;
 mod support;
+mod template;

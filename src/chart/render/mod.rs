@@ -166,7 +166,12 @@ fn files_value(chart: &Chart) -> JValue {
 fn crds(nodes: &[tree::Node]) -> Vec<Manifest> {
     let mut out = Vec::new();
     for n in nodes {
-        for (_, f) in n.chart.crd_objects().into_iter().filter(|(c, _)| std::ptr::eq(*c, n.chart)) {
+        for (_, f) in n
+            .chart
+            .crd_objects()
+            .into_iter()
+            .filter(|(c, _)| std::ptr::eq(*c, n.chart))
+        {
             out.push(Manifest {
                 source: format!("{}/{}", n.prefix, f.name),
                 content: String::from_utf8_lossy(&f.data).into_owned(),

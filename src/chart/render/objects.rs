@@ -141,11 +141,16 @@ impl Object for Files {
             )),
             "glob" | "Glob" => Ok(Value::from_object(self.glob(&arg(0))?)),
             "lines" | "Lines" => {
+                // As Helm: one final newline does not start another line.
                 let text = self.text(&arg(0));
                 let lines: Vec<Value> = if text.is_empty() {
                     Vec::new()
                 } else {
-                    text.split('\n').map(Value::from).collect()
+                    text.strip_suffix('\n')
+                        .unwrap_or(&text)
+                        .split('\n')
+                        .map(Value::from)
+                        .collect()
                 };
                 Ok(Value::from(lines))
             }
