@@ -8,6 +8,7 @@
 
 pub mod archive;
 pub mod constraint;
+pub mod create;
 mod ignore;
 mod load;
 mod metadata;

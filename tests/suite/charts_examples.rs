@@ -112,7 +112,8 @@ fn metallb_chart_matches_the_seed_overlay() {
     let overlay = rudder(&root(), &["build", "overlays/metallb"]);
     assert!(overlay.status.success(), "{}", String::from_utf8_lossy(&overlay.stderr));
     let mut want = objects(&overlay.stdout, "overlays/metallb");
-    want.remove("Namespace/metallb-system").expect("the overlay's Namespace");
+    want.remove("Namespace/metallb-system")
+        .expect("the overlay's Namespace");
     let got = objects(&chart.stdout, "charts/metallb");
     assert_eq!(got.keys().collect::<Vec<_>>(), want.keys().collect::<Vec<_>>());
     for (id, w) in &want {

@@ -72,14 +72,14 @@ pub fn check(doc: &str, scratch: &Path) -> (usize, Vec<String>) {
         };
         count += 1;
         let Some(want) = all.get(k + 1).filter(|n| n.info.starts_with("text")) else {
-            failures.push(format!("line {}: a jinja example without a text block after it", b.line));
+            failures.push(format!(
+                "line {}: a jinja example without a text block after it",
+                b.line
+            ));
             continue;
         };
         std::fs::write(scratch.join("templates/NOTES.txt"), &b.body).unwrap();
-        let opts = RenderOptions {
-            strict,
-            ..opts.clone()
-        };
+        let opts = RenderOptions { strict, ..opts.clone() };
         let got = rudder::pipeline::render_chart(scratch, &ValueOptions::default(), &opts);
         let expect_error = want.info.split_whitespace().any(|w| w == "error");
         match (got, expect_error) {

@@ -76,3 +76,54 @@ pub fn create(path: &Path) -> Result<Created, CreateError> {
         files: files.into_iter().map(|(p, _)| p).collect(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::chart::render::{self, RenderOptions};
+    use crate::chart::values::{self, ValueOptions};
+
+    fn kinds(dir: &Path, set: &[&str]) -> Vec<String> {
+        let chart = crate::chart::load(dir).unwrap();
+        let opts = ValueOptions {
+            set: set.iter().map(|s| s.to_string()).collect(),
+            ..Default::default()
+        };
+        let (chart, values) = values::compute(&chart, &opts).unwrap();
+        let out = render::render(&chart, &values, &RenderOptions::default()).unwrap();
+        assert!(out.notes.is_some_and(|n| n.contains("release-name")));
+        out.manifests.iter().map(|m| m.kind.clone()).collect()
+    }
+
+    #[test]
+    fn the_new_chart_loads_and_renders() {
+        let tmp = tempfile::tempdir().unwrap();
+        let created = create(&tmp.path().join("shop")).unwrap();
+        assert_eq!(created.name, "shop");
+        assert_eq!(created.files.len(), 11);
+        assert_eq!(kinds(&created.dir, &[]), ["ServiceAccount", "Service", "Deployment"]);
+        assert_eq!(
+            kinds(&created.dir, &["ingress.enabled=true", "autoscaling.enabled=true"]),
+            [
+                "ServiceAccount",
+                "Service",
+                "Deployment",
+                "HorizontalPodAutoscaler",
+                "Ingress"
+            ]
+        );
+    }
+
+    #[test]
+    fn refuses_bad_names_before_touching_the_disk() {
+        let tmp = tempfile::tempdir().unwrap();
+        let err = create(&tmp.path().join("my chart")).unwrap_err();
+        assert!(
+            err.to_string().ends_with(
+                "invalid chart name 'my chart': character ' ' is not allowed (only letters, digits, '.', '_' and '-')"
+            ),
+            "{err}"
+        );
+        assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 0);
+    }
+}

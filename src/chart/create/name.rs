@@ -39,7 +39,18 @@ mod tests {
 
     #[test]
     fn refuses_what_helm_refuses() {
-        for n in ["", "a b", "a/b", "café", "x$", "a+b", "(x)", "..", ".", &"x".repeat(251)] {
+        for n in [
+            "",
+            "a b",
+            "a/b",
+            "café",
+            "x$",
+            "a+b",
+            "(x)",
+            "..",
+            ".",
+            &"x".repeat(251),
+        ] {
             assert!(ensure_chart_name(n).is_err(), "{n:?}");
         }
     }

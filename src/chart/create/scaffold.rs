@@ -12,7 +12,10 @@ const FILES: &[(&str, &str)] = &[
     ("templates/_helpers.tpl", include_str!("scaffold/helpers.jinja")),
     ("templates/deployment.yaml", include_str!("scaffold/deployment.jinja")),
     ("templates/service.yaml", include_str!("scaffold/service.jinja")),
-    ("templates/serviceaccount.yaml", include_str!("scaffold/serviceaccount.jinja")),
+    (
+        "templates/serviceaccount.yaml",
+        include_str!("scaffold/serviceaccount.jinja"),
+    ),
     ("templates/ingress.yaml", include_str!("scaffold/ingress.jinja")),
     ("templates/hpa.yaml", include_str!("scaffold/hpa.jinja")),
     ("templates/NOTES.txt", include_str!("scaffold/NOTES.jinja")),
