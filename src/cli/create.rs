@@ -3,9 +3,12 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-/// Create a new chart: Chart.yaml, values.yaml and values.schema.json, .helmignore, and Jinja
-/// templates for a Deployment, Service and ServiceAccount, an Ingress and a
-/// HorizontalPodAutoscaler (both off by default), shared macros (_helpers.tpl) and NOTES.txt.
+/// Create a new chart with Jinja templates, as helm create does.
+///
+/// Writes Chart.yaml, values.yaml, values.schema.json, .helmignore and templates for a Deployment,
+/// Service and ServiceAccount, an Ingress and a HorizontalPodAutoscaler (both off by default),
+/// shared macros (templates/_helpers.tpl) and NOTES.txt. The chart renders with `rudder template`
+/// as it is; edit values.yaml and the templates from there.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The chart directory to create; its last component is the chart's name (letters, digits,

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod build;
+mod create;
 mod package;
 mod show;
 mod template;
@@ -30,6 +31,7 @@ enum Command {
     Show(show::Args),
     Package(package::Args),
     Template(template::Args),
+    Create(create::Args),
 }
 
 /// Parses arguments, runs the command and maps the outcome to an exit code:
@@ -42,6 +44,7 @@ pub fn main() -> ExitCode {
         Command::Show(args) => show::run(args),
         Command::Package(args) => package::run(args),
         Command::Template(args) => template::run(args),
+        Command::Create(args) => create::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -58,7 +58,7 @@ fn every_example_chart_renders_with_defaults() {
         let out = rudder(&root(), &["template", "example", &path]);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(out.status.success(), "{path}: {stderr}");
-        let docs = parse_stream(&out.stdout, Dialect::Kustomize, &path).unwrap();
+        let docs = parse_stream(&String::from_utf8_lossy(&out.stdout), Dialect::Kustomize, &path).unwrap();
         assert!(!docs.is_empty(), "{path}: no documents");
         for doc in docs {
             let v = &doc.value;
@@ -71,7 +71,7 @@ fn every_example_chart_renders_with_defaults() {
 
 /// Objects by "kind/name", without the fields rendering order or sorting could change.
 fn objects(stream: &[u8], source: &str) -> BTreeMap<String, Value> {
-    parse_stream(stream, Dialect::Kustomize, source)
+    parse_stream(&String::from_utf8_lossy(stream), Dialect::Kustomize, source)
         .unwrap()
         .into_iter()
         .map(|d| {

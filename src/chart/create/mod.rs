@@ -59,9 +59,11 @@ pub struct Created {
 /// [`CreateError::InvalidName`] for a name Helm would refuse, [`CreateError::NotEmpty`] or
 /// [`CreateError::NotADirectory`] when `path` is taken, [`CreateError::Io`] when writing fails.
 pub fn create(path: &Path) -> Result<Created, CreateError> {
+    // The last component as written, so `..` or `.` is named in the error rather than lost.
     let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
+        .components()
+        .next_back()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .unwrap_or_default();
     ensure_chart_name(&name).map_err(|reason| CreateError::InvalidName {
         path: path.to_path_buf(),
