@@ -5,6 +5,8 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use rudder::chart::render::{Release, RenderOptions};
+use rudder::chart::values::ValueOptions;
 use rudder::yaml::{Dialect, Value, parse_stream};
 
 use crate::support::{cases, first_difference, root, rudder};
@@ -123,4 +125,93 @@ fn metallb_chart_matches_the_seed_overlay() {
             "{id} differs"
         );
     }
+}
+
+/// The seed commands, typed into a shell as they are written in the issue, give the goldens.
+#[test]
+fn seed_commands_work_verbatim_in_a_shell() {
+    let bin = env!("CARGO_BIN_EXE_rudder");
+    for (case, command) in [
+        (
+            "metallb-seed",
+            "rudder template metallb charts/metallb --namespace metallb-system --set controller.tag=v0.8.3 \
+             --set speaker.tag=v0.8.3 --set configmap.ipRange=192.168.1.11-192.168.1.29",
+        ),
+        (
+            "jenkins-seed",
+            "rudder template jenkins charts/jenkins --set persistence.existingClaim=jenkins \
+             --set master.adminPassword=admin --set master.nodeSelector.\"kubernetes\\.io/hostname\"=m-k8s \
+             --set master.tolerations[0].key=node-role.kubernetes.io/master \
+             --set master.tolerations[0].effect=NoSchedule --set master.tolerations[0].operator=Exists \
+             --set master.runAsUser=1000 --set master.runAsGroup=1000 --set master.tag=2.249.3-lts-centos7 \
+             --set master.serviceType=LoadBalancer --set master.servicePort=80 \
+             --set master.jenkinsOpts=\"--prefix=/jenkins\"",
+        ),
+    ] {
+        let out = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!("rudder() {{ \"{bin}\" \"$@\"; }}; {command}"))
+            .current_dir(root())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{case}: {}", String::from_utf8_lossy(&out.stderr));
+        let want = read(&root().join("fixtures/charts-examples").join(case).join("stdout"));
+        let got = String::from_utf8_lossy(&out.stdout);
+        assert!(want == got, "{case}: {}", first_difference(&want, &got));
+    }
+}
+
+/// The values flags of a case's `args`, for rendering through the library.
+fn value_options(args: &[String]) -> (ValueOptions, Release) {
+    let mut opts = ValueOptions::default();
+    let mut release = Release::default();
+    let mut names = Vec::new();
+    let mut it = args.iter().skip(1);
+    while let Some(a) = it.next() {
+        let mut next = || it.next().cloned().unwrap();
+        match a.as_str() {
+            "--set" => opts.set.push(next()),
+            "--set-string" => opts.set_string.push(next()),
+            "--set-json" => opts.set_json.push(next()),
+            "-n" | "--namespace" => release.namespace = next(),
+            "--kube-version" => drop(next()),
+            name => names.push(name.to_string()),
+        }
+    }
+    release.name = names[0].clone();
+    (opts, release)
+}
+
+/// `NOTES.txt` of each case that renders, compared with `notes` in the case (the command line
+/// prints notes only on install, so they are rendered through the library here).
+#[test]
+fn example_chart_notes_render_as_their_goldens() {
+    let update = std::env::var_os("UPDATE").is_some();
+    let mut checked = 0;
+    for case in cases(&root().join("fixtures/charts-examples")) {
+        let args: Vec<String> = read(&case.join("args")).lines().map(String::from).collect();
+        let (values, release) = value_options(&args);
+        let chart = root().join(&args[2]);
+        let opts = RenderOptions {
+            release,
+            ..Default::default()
+        };
+        let Ok(out) = rudder::pipeline::render_chart(&chart, &values, &opts) else {
+            continue;
+        };
+        let notes = out.rendered.notes.unwrap_or_default();
+        let path = case.join("notes");
+        if update {
+            std::fs::write(&path, &notes).unwrap();
+        }
+        let want = read(&path);
+        assert!(want == notes, "{}: {}", path.display(), first_difference(&want, &notes));
+        checked += 1;
+    }
+    assert!(checked >= 8, "only {checked} cases rendered notes");
+    let metallb = read(&root().join("fixtures/charts-examples/metallb-seed/notes"));
+    assert!(
+        metallb.contains("The IP range 192.168.1.11-192.168.1.29 is available"),
+        "{metallb}"
+    );
 }
