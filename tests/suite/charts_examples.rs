@@ -215,3 +215,23 @@ fn example_chart_notes_render_as_their_goldens() {
         "{metallb}"
     );
 }
+
+/// Every chart under `charts/` lints clean, once `rudder lint` exists (it lands from another
+/// branch; until then this checks nothing).
+#[test]
+fn every_example_chart_lints_clean_once_lint_exists() {
+    if !rudder(&root(), &["lint", "--help"]).status.success() {
+        return;
+    }
+    for chart in cases(&root().join("charts")) {
+        let path = format!("charts/{}", chart.file_name().unwrap().to_string_lossy());
+        let out = rudder(&root(), &["lint", &path]);
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "{path}: {text}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(!text.contains("[ERROR]"), "{path}: {text}");
+    }
+}
