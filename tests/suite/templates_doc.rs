@@ -120,3 +120,27 @@ fn every_example_in_the_templates_doc_renders_as_shown() {
     assert!(count >= 30, "only {count} examples found");
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+/// Every built-in the engine registers is named in the document (read from the engine's
+/// registration calls, so a new built-in without documentation fails here).
+#[test]
+fn every_builtin_is_documented() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let doc = std::fs::read_to_string(root.join("docs/templates.md")).unwrap();
+    let call = regex::Regex::new(r#"(?:filter|function)\(\s*env,\s*&\[([^\]]*)\]"#).unwrap();
+    let name = regex::Regex::new(r#""([A-Za-z0-9_]+)""#).unwrap();
+    let mut names = Vec::new();
+    for entry in std::fs::read_dir(root.join("src/chart/render/funcs")).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        for c in call.captures_iter(&text) {
+            names.extend(name.captures_iter(&c[1]).map(|n| n[1].to_string()));
+        }
+    }
+    assert!(names.len() > 80, "found only {} built-ins", names.len());
+    let missing: Vec<_> = names
+        .iter()
+        .filter(|n| !n.starts_with("__"))
+        .filter(|n| !regex::Regex::new(&format!(r"\b{n}\b")).unwrap().is_match(&doc))
+        .collect();
+    assert!(missing.is_empty(), "not in docs/templates.md: {missing:?}");
+}
