@@ -56,6 +56,21 @@ fn created_chart_renders() {
 }
 
 #[test]
+fn created_chart_schema_refuses_bad_values() {
+    let t = tempfile::tempdir().unwrap();
+    assert!(rudder(t.path(), &["create", "shop"]).status.success());
+    for (set, field) in [
+        ("service.type=Bogus", "service.type"),
+        ("replicaCount=-1", "replicaCount"),
+        ("image.pullPolicy=Sometimes", "image.pullPolicy"),
+    ] {
+        let out = rudder(t.path(), &["template", "shop", "--set", set]);
+        assert_eq!(out.status.code(), Some(1), "{set}");
+        assert!(stderr(&out).contains(field), "{set}: {}", stderr(&out));
+    }
+}
+
+#[test]
 fn created_chart_lints_clean_once_lint_exists() {
     let t = tempfile::tempdir().unwrap();
     assert!(rudder(t.path(), &["create", "shop"]).status.success());
