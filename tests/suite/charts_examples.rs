@@ -235,3 +235,38 @@ fn every_example_chart_lints_clean_once_lint_exists() {
         assert!(!text.contains("[ERROR]"), "{path}: {text}");
     }
 }
+
+/// `rudder values` agrees with Helm on every rendering case: `values.json` in each case was
+/// written by Helm itself (`fixtures/charts-examples/regen-values.py`, through the oracle, on a
+/// copy of the chart without its Jinja templates).
+#[test]
+fn example_chart_values_agree_with_helm() {
+    let mut checked = 0;
+    for case in cases(&root().join("fixtures/charts-examples")) {
+        let Ok(want) = std::fs::read_to_string(case.join("values.json")) else {
+            continue;
+        };
+        let args: Vec<String> = read(&case.join("args")).lines().map(String::from).collect();
+        let mut cmd = vec!["values".to_string(), args[2].clone(), "-o".into(), "json".into()];
+        let mut rest = args[3..].iter();
+        while let Some(flag) = rest.next() {
+            let value = rest.next().expect("a flag's value").clone();
+            if flag.starts_with("--set") {
+                cmd.extend([flag.clone(), value]);
+            }
+        }
+        let cmd: Vec<&str> = cmd.iter().map(String::as_str).collect();
+        let out = rudder(&root(), &cmd);
+        assert!(
+            out.status.success(),
+            "{}: {}",
+            case.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let got: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let want: serde_json::Value = serde_json::from_str(&want).unwrap();
+        assert_eq!(got, want, "{}", case.display());
+        checked += 1;
+    }
+    assert!(checked >= 8, "only {checked} cases have values.json");
+}
