@@ -24,7 +24,7 @@ pub enum Error {
     Render(#[from] render::Error),
     #[error(transparent)]
     ShowOnly(#[from] render::ShowOnlyError),
-    #[error("post-render {dir}: {source}")]
+    #[error("post-render {}", dir.display())]
     PostRender {
         dir: PathBuf,
         #[source]

@@ -45,6 +45,138 @@ fn renders_as_helm_renders_the_go_template_twin() {
         }
         assert!(want == got, "{}: {}", case.display(), first_difference(&want, &got));
         checked += 1;
+        // With an overlay: what `kubectl kustomize` builds from it with Helm's output as
+        // its first resource.
+        let post = case.join("expected.post.yaml");
+        if post.exists() {
+            let mut args = args.clone();
+            args.extend(["--post-render", "overlay"]);
+            let out = rudder(&case, &args);
+            assert!(
+                out.status.success(),
+                "{}: {}",
+                case.display(),
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let (want, got) = (
+                std::fs::read_to_string(&post).unwrap(),
+                String::from_utf8_lossy(&out.stdout),
+            );
+            assert!(
+                want == got,
+                "{} --post-render: {}",
+                case.display(),
+                first_difference(&want, &got)
+            );
+        }
     }
     assert!(checked >= 5, "only {checked} cases");
+}
+
+/// A chart in a temporary directory.
+fn chart(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let t = tempfile::tempdir().unwrap();
+    let all = [("Chart.yaml", "apiVersion: v2\nname: demo\nversion: 0.1.0\n")]
+        .into_iter()
+        .chain(files.iter().copied());
+    for (name, text) in all {
+        let p = t.path().join("demo").join(name);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    t
+}
+
+fn run(t: &tempfile::TempDir, args: &[&str]) -> (Option<i32>, String, String) {
+    let out = rudder(t.path(), args);
+    let s = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    (out.status.code(), s(&out.stdout), s(&out.stderr))
+}
+
+#[test]
+fn template_errors_are_one_line_with_file_and_line() {
+    let t = chart(&[
+        (
+            "templates/_h.tpl",
+            "{% macro image() -%}\n{{ Values.image.tag | required(\"image.tag is required\") }}\n{%- endmacro %}\n",
+        ),
+        ("templates/a.yaml", "kind: ConfigMap\n\nimage: {{ image() }}\n"),
+    ]);
+    let (code, out, err) = run(&t, &["template", "demo"]);
+    assert_eq!(code, Some(1));
+    assert!(out.is_empty());
+    assert_eq!(
+        err,
+        "error: demo/templates/_h.tpl:2: image.tag is required (called from demo/templates/a.yaml:3)\n"
+    );
+    let (code, out, _) = run(&t, &["template", "demo", "--set", "image.tag=1"]);
+    assert_eq!(code, Some(0));
+    assert!(out.ends_with("image: 1\n"), "{out}");
+}
+
+#[test]
+fn strict_kube_version_and_api_versions() {
+    let t = chart(&[(
+        "templates/a.yaml",
+        "kind: ConfigMap\nv: {{ Capabilities.KubeVersion }}\nm: {{ Capabilities.KubeVersion.Minor }}\nx: {{ Capabilities.APIVersions.has(\"x.io/v1\") }}\nu: '{{ Values.nope }}'\n",
+    )]);
+    let (code, out, _) = run(
+        &t,
+        &[
+            "template",
+            "demo",
+            "--kube-version",
+            "1.29",
+            "--api-versions",
+            "x.io/v1",
+        ],
+    );
+    assert_eq!(code, Some(0));
+    assert!(out.contains("v: v1.29.0\nm: 29\nx: true\nu: ''\n"), "{out}");
+    let (code, _, err) = run(&t, &["template", "demo", "--strict"]);
+    assert_eq!(code, Some(1));
+    assert!(
+        err.starts_with("error: demo/templates/a.yaml:5: undefined value"),
+        "{err}"
+    );
+}
+
+#[test]
+fn show_only_crds_and_output_dir() {
+    let t = chart(&[
+        (
+            "crds/widgets.yaml",
+            "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: widgets.x.io\n",
+        ),
+        ("templates/a.yaml", "kind: ConfigMap\nmetadata:\n  name: a\n"),
+        (
+            "templates/b.yaml",
+            "kind: Service\nmetadata:\n  name: b\n---\nkind: Secret\nmetadata:\n  name: c\n",
+        ),
+    ]);
+    let (_, out, _) = run(&t, &["template", "demo", "--include-crds", "-s", "templates/a.yaml"]);
+    assert_eq!(
+        out,
+        "---\n# Source: demo/templates/a.yaml\nkind: ConfigMap\nmetadata:\n  name: a\n"
+    );
+    let (_, out, _) = run(&t, &["template", "demo", "--include-crds"]);
+    assert!(
+        out.starts_with("---\n# Source: demo/crds/widgets.yaml\napiVersion: apiextensions.k8s.io/v1\n"),
+        "{out}"
+    );
+    let (code, _, err) = run(&t, &["template", "demo", "-s", "templates/nope.yaml"]);
+    assert_eq!(
+        (code, err.as_str()),
+        (
+            Some(1),
+            "error: --show-only templates/nope.yaml: no template of the chart matches\n"
+        )
+    );
+    let (code, _, _) = run(&t, &["template", "demo", "--output-dir", "out"]);
+    assert_eq!(code, Some(0));
+    let b = std::fs::read_to_string(t.path().join("out/demo/templates/b.yaml")).unwrap();
+    assert_eq!(
+        b,
+        "---\n# Source: demo/templates/b.yaml\nkind: Secret\nmetadata:\n  name: c\n\n---\n# Source: demo/templates/b.yaml\nkind: Service\nmetadata:\n  name: b\n\n"
+    );
 }

@@ -111,12 +111,13 @@ impl Engine {
             .expect("default delimiters are valid");
         env.set_syntax(syntax);
         let cap = opts.limits.output_bytes;
+        let budget = Arc::new(limits::Budget::new(cap));
         env.set_formatter(move |out, _state, value| {
             let text: std::borrow::Cow<str> = match value.kind() {
                 ValueKind::String => value.as_str().unwrap_or_default().into(),
                 _ => to_text(value).into(),
             };
-            if !limits::spend(text.len()) {
+            if !budget.spend(text.len()) {
                 return Err(JError::new(ErrorKind::InvalidOperation, "output too large").with_source(OverLimit(cap)));
             }
             out.write_str(&text)
@@ -183,11 +184,6 @@ impl Engine {
             file: name.to_string(),
             message: "rendered output is not UTF-8".to_string(),
         })
-    }
-
-    /// Starts the output budget of one chart render.
-    pub(super) fn budget(&self) -> limits::BudgetGuard {
-        limits::budget_scope(self.limits.output_bytes)
     }
 }
 

@@ -1,8 +1,8 @@
 //! Bounds on rendering: instruction fuel and nesting depth (minijinja's), and our own cap on
 //! the text one chart render may produce, so a runaway template fails fast.
 
-use std::cell::Cell;
 use std::io;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Limits of one chart render.
 #[derive(Debug, Clone, Copy)]
@@ -25,40 +25,21 @@ impl Default for Limits {
     }
 }
 
-thread_local! {
-    /// Bytes still allowed in the render running on this thread.
-    static BUDGET: Cell<usize> = const { Cell::new(usize::MAX) };
-}
+/// The bytes a chart render may still produce, shared by the threads rendering it.
+#[derive(Debug)]
+pub(super) struct Budget(AtomicUsize);
 
-/// Sets the output budget for the render about to run on this thread; the previous
-/// budget comes back when the guard drops (renders can nest through `tpl`).
-pub(super) fn budget_scope(bytes: usize) -> BudgetGuard {
-    let previous = BUDGET.with(|b| b.replace(bytes));
-    BudgetGuard { previous }
-}
-
-pub(super) struct BudgetGuard {
-    previous: usize,
-}
-
-impl Drop for BudgetGuard {
-    fn drop(&mut self) {
-        BUDGET.with(|b| b.set(self.previous));
+impl Budget {
+    pub(super) fn new(bytes: usize) -> Budget {
+        Budget(AtomicUsize::new(bytes))
     }
-}
 
-/// Takes `n` bytes from the budget; false when that would go over it.
-pub(super) fn spend(n: usize) -> bool {
-    BUDGET.with(|b| {
-        let left = b.get();
-        if n > left {
-            b.set(0);
-            false
-        } else {
-            b.set(left - n);
-            true
-        }
-    })
+    /// Takes `n` bytes; false when that would go over the budget.
+    pub(super) fn spend(&self, n: usize) -> bool {
+        self.0
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| left.checked_sub(n))
+            .is_ok()
+    }
 }
 
 /// Why a write was refused: the cap in bytes.

@@ -72,8 +72,47 @@ pub fn split_documents(text: &str) -> Vec<&str> {
         .collect()
 }
 
+/// The head of a document read from its top-level lines, for the common case of a plain
+/// block mapping without hook annotations: its `kind` ("" when absent). `None` when the
+/// document needs the full parser (flow style, anchors, quoted or odd keys, duplicate
+/// `kind`, any mention of `helm.sh/hook`).
+///
+/// Departure from Helm, for speed: a document taking this path is not checked to be valid
+/// YAML here; whatever consumes the output (an overlay, `lint`, `apply`) parses it.
+fn fast_head(doc: &str) -> Option<String> {
+    if doc.contains("helm.sh/hook") {
+        return None;
+    }
+    let mut kind: Option<&str> = None;
+    for line in doc.split('\n') {
+        let Some(&first) = line.as_bytes().first() else {
+            continue;
+        };
+        if first == b' ' || first == b'#' || line == "\r" {
+            continue;
+        }
+        if b"-{[?&*!|>%'\"\t@`,".contains(&first) {
+            return None;
+        }
+        if let Some(rest) = line.strip_prefix("kind:") {
+            let v = rest.trim();
+            let plain = v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.');
+            if kind.is_some() || !plain || v == "null" || v == "Null" || v == "NULL" {
+                return None;
+            }
+            kind = Some(v);
+        } else if !line.contains(": ") && !line.trim_end().ends_with(':') {
+            return None;
+        }
+    }
+    Some(kind.unwrap_or_default().to_string())
+}
+
 /// The head of a document: its kind and hook events.
 fn head(doc: &str, source: &str) -> Result<(String, Option<String>), Error> {
+    if let Some(kind) = fast_head(doc) {
+        return Ok((kind, None));
+    }
     let parsed = yaml::parse_stream(doc, Dialect::Helm, source).map_err(|e| Error::ParseOutput {
         file: source.to_string(),
         message: format!("line {}: {}", e.line, e.message),
@@ -164,6 +203,38 @@ fn by_kind(a: &str, b: &str) -> Ordering {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fast_head_agrees_with_the_parser_or_steps_aside() {
+        let docs = [
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  kind: nope\n",
+            "# only a comment\n",
+            "kind: Service # trailing\n",
+            "{kind: Flow}\n",
+            "kind: 'Quoted'\n",
+            "metadata:\n  name: x\n",
+            "kind: A\nkind: B\n",
+            "kind: Pod\nmetadata:\n  annotations:\n    helm.sh/hook: test\n",
+        ];
+        for d in docs {
+            if let Some(k) = fast_head(d) {
+                assert_eq!(k, head_slow(d), "{d}");
+            }
+        }
+        assert_eq!(fast_head(docs[0]).as_deref(), Some("ConfigMap"));
+        assert_eq!(fast_head(docs[3]), None);
+        assert_eq!(fast_head(docs[7]), None);
+    }
+
+    fn head_slow(doc: &str) -> String {
+        let v = yaml::parse_stream(doc, Dialect::Helm, "t")
+            .unwrap()
+            .into_iter()
+            .next()
+            .map(|d| d.value)
+            .unwrap_or(Value::Null);
+        v.get("kind").and_then(Value::as_str).unwrap_or("").to_string()
+    }
 
     #[test]
     fn splits_at_separator_lines_only() {

@@ -93,13 +93,11 @@ pub fn render(chart: &Chart, values: &Value, opts: &RenderOptions) -> Result<Ren
             limits: opts.limits,
         },
     )?;
-    let _budget = engine.budget();
     let release = release_value(&opts.release);
     let mut api_versions: Vec<String> = DEFAULT_API_VERSIONS.iter().map(|s| s.to_string()).collect();
     api_versions.extend(opts.api_versions.iter().cloned());
     let capabilities = objects::capabilities(&opts.kube_version, &api_versions);
-    let mut files = Vec::new();
-    let mut notes = None;
+    let mut jobs = Vec::new();
     for (i, node) in nodes.iter().enumerate() {
         if node.chart.metadata.is_library() {
             continue;
@@ -122,14 +120,22 @@ pub fn render(chart: &Chart, values: &Value, opts: &RenderOptions) -> Result<Ren
                 ("BasePath", JValue::from(format!("{}/templates", node.prefix))),
             ]);
             let ctx = JValue::from_pairs(base.iter().cloned().chain([("Template", template)]));
-            let text = engine.render(&name, ctx)?;
-            if t.name.ends_with("NOTES.txt") {
-                if i == 0 && t.name == "templates/NOTES.txt" {
-                    notes = Some(text);
-                }
-                continue;
-            }
-            files.push((name, text));
+            let notes = t.name.ends_with("NOTES.txt");
+            jobs.push(Job {
+                name,
+                ctx,
+                notes,
+                top_notes: notes && i == 0 && t.name == "templates/NOTES.txt",
+            });
+        }
+    }
+    let mut files = Vec::new();
+    let mut notes = None;
+    for (job, text) in jobs.iter().zip(render_all(&engine, &jobs)?) {
+        if job.top_notes {
+            notes = Some(text);
+        } else if !job.notes {
+            files.push((job.name.clone(), text));
         }
     }
     let (manifests, hooks) = manifest::sort(files)?;
@@ -139,6 +145,61 @@ pub fn render(chart: &Chart, values: &Value, opts: &RenderOptions) -> Result<Ren
         hooks,
         notes,
     })
+}
+
+/// One template to render, with its context.
+struct Job {
+    name: String,
+    ctx: JValue,
+    /// A `NOTES.txt`: rendered (its errors count) but not a manifest.
+    notes: bool,
+    /// The top chart's `templates/NOTES.txt`.
+    top_notes: bool,
+}
+
+/// Renders every job, on several threads when there are many; the texts come back in job
+/// order, or the error of the first failing job in that order.
+fn render_all(engine: &Engine, jobs: &[Job]) -> Result<Vec<String>, Error> {
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(4)
+        .min(jobs.len() / 8)
+        .max(1);
+    if threads == 1 {
+        return jobs.iter().map(|j| engine.render(&j.name, j.ctx.clone())).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let first_error = AtomicUsize::new(usize::MAX);
+    let slots: Vec<Mutex<Option<Result<String, Error>>>> = jobs.iter().map(|_| Mutex::new(None)).collect();
+    std::thread::scope(|s| {
+        for _ in 0..threads {
+            s.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    // Jobs are taken in order, so every job before a failing one is done.
+                    if i >= jobs.len() || i > first_error.load(Ordering::Relaxed) {
+                        break;
+                    }
+                    let r = engine.render(&jobs[i].name, jobs[i].ctx.clone());
+                    if r.is_err() {
+                        first_error.fetch_min(i, Ordering::Relaxed);
+                    }
+                    *slots[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(r);
+                }
+            });
+        }
+    });
+    let mut out = Vec::with_capacity(jobs.len());
+    for slot in slots {
+        match slot.into_inner().unwrap_or_else(|e| e.into_inner()) {
+            Some(Ok(text)) => out.push(text),
+            Some(Err(e)) => return Err(e),
+            None => break,
+        }
+    }
+    Ok(out)
 }
 
 fn release_value(r: &Release) -> JValue {

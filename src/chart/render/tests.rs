@@ -175,7 +175,7 @@ fn files_object() {
         ),
     ]);
     assert!(
-        out.contains("g: y=2\nc:\n  a.ini: |\n    x=1\n  b.ini: y=2\nl: 2\n"),
+        out.contains("g: y=2\nc:\n  a.ini: |\n    x=1\n  b.ini: y=2\nl: 1\n"),
         "{out}"
     );
 }

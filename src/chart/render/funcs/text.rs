@@ -43,6 +43,14 @@ pub fn squote_all(args: &[Value]) -> String {
 }
 
 fn go_quote(s: &str) -> String {
+    let plain = |c: char| c >= ' ' && c != '"' && c != '\\' && c != '\u{7f}' && (c.is_ascii() || !is_go_unprintable(c));
+    if s.chars().all(plain) {
+        let mut out = String::with_capacity(s.len() + 2);
+        out.push('"');
+        out.push_str(s);
+        out.push('"');
+        return out;
+    }
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
     for c in s.chars() {
