@@ -22,6 +22,10 @@ pub struct Args {
     /// directory. Refused by default, since a build then runs git and reads what the repository holds.
     #[arg(long)]
     allow_remote: bool,
+    /// Render helmCharts: entries (as kustomize's --enable-helm). Without it a kustomization
+    /// with charts is refused.
+    #[arg(long)]
+    enable_helm: bool,
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
@@ -32,6 +36,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             LoadRestrictor::RootOnly
         },
         allow_remote: args.allow_remote,
+        enable_helm: args.enable_helm,
+        // The chart engine is wired in by `pipeline`; until then charts cannot render.
+        chart_renderer: None,
         ..Default::default()
     };
     let docs = overlay::build(&args.dir, &opts)?;

@@ -2,10 +2,15 @@
 //! field is an error, as in kustomize) into typed fields.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::yaml::{self, Dialect, Map, Value};
 
+use super::config::FieldTables;
 use super::error::Error;
+use super::fieldspec::FieldSpec;
+use super::helm::HelmCharts;
+use super::transform::{replacements, vars};
 
 /// File names kustomize accepts, in its order of preference.
 pub const FILE_NAMES: &[&str] = &["kustomization.yaml", "kustomization.yml", "Kustomization"];
@@ -46,29 +51,7 @@ const KNOWN: &[&str] = &[
     "generators",
     "transformers",
     "validators",
-    "inventory",
     "buildMetadata",
-];
-
-/// Fields that belong to the next part of `rudder build` (patches, replacements,
-/// components, vars, openapi, configurations, plugin configs, helm charts).
-const NOT_YET: &[&str] = &[
-    "openapi",
-    "patchesStrategicMerge",
-    "patchesJson6902",
-    "patches",
-    "replacements",
-    "vars",
-    "components",
-    "helmGlobals",
-    "helmCharts",
-    "helmChartInflationGenerator",
-    "configurations",
-    "generators",
-    "transformers",
-    "validators",
-    "inventory",
-    "imageTags",
 ];
 
 /// `labels:` entry.
@@ -77,6 +60,28 @@ pub struct LabelSet {
     pub pairs: Map,
     pub include_selectors: bool,
     pub include_templates: bool,
+    /// `fields`: extra field specs, applied before the default ones.
+    pub fields: Vec<FieldSpec>,
+}
+
+/// Options of the namespace transformer (settable only through a `NamespaceTransformer`
+/// plugin config; the `namespace:` field uses the defaults).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NamespaceOptions {
+    /// Only set namespace fields that are empty.
+    pub unset_only: bool,
+    pub subjects: SubjectMode,
+}
+
+/// Which RoleBinding/ClusterRoleBinding subjects get the namespace.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SubjectMode {
+    /// Subjects named `default`.
+    #[default]
+    DefaultOnly,
+    /// Subjects of kind `ServiceAccount`.
+    AllServiceAccounts,
+    None,
 }
 
 /// `images:` entry.
@@ -95,6 +100,32 @@ pub struct Image {
 pub struct Replica {
     pub name: String,
     pub count: i64,
+}
+
+/// `patches:` entry: a strategic merge or JSON 6902 patch, inline or from a file.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Patch {
+    pub patch: String,
+    pub path: String,
+    /// The `target:` mapping (fields checked; compiled when the patch runs).
+    pub target: Option<Map>,
+    pub allow_name_change: bool,
+    pub allow_kind_change: bool,
+}
+
+/// `patchesJson6902:` entry (deprecated).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Json6902Patch {
+    pub target: Map,
+    pub path: String,
+    pub patch: String,
+}
+
+/// `openapi:`: a schema file for strategic merges, or a built-in version.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct OpenApi {
+    pub path: String,
+    pub version: String,
 }
 
 /// Options of a generator or of all generators.
@@ -150,6 +181,7 @@ pub struct Kustomization {
     pub name_prefix: String,
     pub name_suffix: String,
     pub namespace: String,
+    pub namespace_options: NamespaceOptions,
     pub common_labels: Map,
     pub labels: Vec<LabelSet>,
     pub common_annotations: Map,
@@ -163,6 +195,28 @@ pub struct Kustomization {
     pub secret_generator: Vec<GeneratorArgs>,
     pub generator_options: Option<GeneratorOptions>,
     pub build_metadata: Vec<String>,
+    pub patches: Vec<Patch>,
+    /// `patchesStrategicMerge` entries: file paths or inline patches.
+    pub patches_strategic_merge: Vec<String>,
+    pub patches_json6902: Vec<Json6902Patch>,
+    pub components: Vec<String>,
+    pub openapi: Option<OpenApi>,
+    /// `replacements:` entries (inline or `path:` files).
+    pub replacements: Vec<replacements::Entry>,
+    /// The deprecated `vars:`.
+    pub vars: Vec<vars::Var>,
+    /// `configurations:` files.
+    pub configurations: Vec<String>,
+    /// `generators:`, `transformers:` and `validators:` entries: files, directories or
+    /// inline plugin configs.
+    pub generators: Vec<String>,
+    pub transformers: Vec<String>,
+    pub validators: Vec<String>,
+    /// `helmCharts:` (with `helmGlobals:` and `helmChartInflationGenerator:` folded in).
+    pub helm: HelmCharts,
+    /// The field tables the transformers of this level use: the built-in ones plus the
+    /// `configurations:` of this level and of the bases built under it (set by the build).
+    pub fields: Arc<FieldTables>,
 }
 
 /// Finds the kustomization file in `dir`.
@@ -226,13 +280,6 @@ impl Kustomization {
             if !KNOWN.contains(&key.as_str()) {
                 return Err(Error::field(file, key, "unknown field"));
             }
-            if NOT_YET.contains(&key.as_str()) {
-                return Err(Error::field(
-                    file,
-                    key,
-                    "not supported yet: rudder build handles resources, generators and the built-in transformers so far",
-                ));
-            }
         }
         let mut k = Kustomization {
             file: file.to_string(),
@@ -268,17 +315,30 @@ impl Kustomization {
                 &field,
                 &["pairs", "includeSelectors", "includeTemplates", "fields"],
             )?;
-            if m.contains_key("fields") {
-                return Err(Error::field(file, format!("{field}.fields"), "not supported yet"));
+            let mut fields = Vec::new();
+            for (j, f) in r.list(m, "fields").map_err(|e| r.rename(e, &field))?.iter().enumerate() {
+                let at = format!("{field}.fields[{j}]");
+                fields.push(super::config::parse_spec(f, &at).map_err(|e| r.err(&at, e))?);
             }
             k.labels.push(LabelSet {
+                fields,
                 pairs: r.string_map(m, "pairs").map_err(|e| r.rename(e, &field))?,
                 include_selectors: r.boolean(m, "includeSelectors", &field)?.unwrap_or(false),
                 include_templates: r.boolean(m, "includeTemplates", &field)?.unwrap_or(false),
             });
         }
-        for (i, item) in r.list(&map, "images")?.iter().enumerate() {
-            let field = format!("images[{i}]");
+        // The deprecated `imageTags` entries apply after the `images` ones.
+        let image_tags = r
+            .list(&map, "imageTags")?
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (format!("imageTags[{i}]"), v));
+        let images = r
+            .list(&map, "images")?
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (format!("images[{i}]"), v));
+        for (field, item) in images.chain(image_tags) {
             let m = r.entry_map(item, &field, &["name", "newName", "newTag", "digest", "tagSuffix"])?;
             let s = |key: &str| r.scalar_string(m.get(key), &format!("{field}.{key}"));
             k.images.push(Image {
@@ -313,8 +373,32 @@ impl Kustomization {
         if let Some(v) = map.get("generatorOptions") {
             k.generator_options = Some(r.generator_options(v, "generatorOptions")?);
         }
+        k.patches = r.patches(&map)?;
+        k.patches_strategic_merge = r.strings(&map, "patchesStrategicMerge")?;
+        k.patches_json6902 = r.json6902_patches(&map)?;
+        k.components = r.strings(&map, "components")?;
+        if let Some(v) = map.get("openapi").filter(|v| !v.is_null()) {
+            let m = r.entry_map(v, "openapi", &["path", "version"])?;
+            k.openapi = Some(OpenApi {
+                path: r.scalar_string(m.get("path"), "openapi.path")?,
+                version: r.scalar_string(m.get("version"), "openapi.version")?,
+            });
+        }
         k.config_map_generator = r.generators(&map, "configMapGenerator", false)?;
         k.secret_generator = r.generators(&map, "secretGenerator", true)?;
+        let located = |(field, message): (String, String)| Error::field(file, field, message);
+        k.replacements = replacements::parse_entries(r.list(&map, "replacements")?, "replacements").map_err(located)?;
+        k.vars = vars::parse(r.list(&map, "vars")?, file).map_err(located)?;
+        k.configurations = r.strings(&map, "configurations")?;
+        k.generators = r.strings(&map, "generators")?;
+        k.transformers = r.strings(&map, "transformers")?;
+        k.validators = r.strings(&map, "validators")?;
+        k.helm = super::helm::parse(
+            map.get("helmCharts"),
+            map.get("helmGlobals"),
+            map.get("helmChartInflationGenerator"),
+        )
+        .map_err(located)?;
         Ok(k)
     }
 }
@@ -463,6 +547,68 @@ impl Reader<'_> {
         })
     }
 
+    fn target(&self, v: &Value, field: &str, allowed: &[&str]) -> Result<Map, Error> {
+        let m = self.entry_map(v, field, allowed)?;
+        for (k, v) in m {
+            if !matches!(v, Value::String(_) | Value::Null) {
+                return Err(self.err(
+                    &format!("{field}.{k}"),
+                    format!("expected a string, found {}", v.type_name()),
+                ));
+            }
+        }
+        Ok(m.clone())
+    }
+
+    fn patches(&self, map: &Map) -> Result<Vec<Patch>, Error> {
+        let mut out = Vec::new();
+        for (i, item) in self.list(map, "patches")?.iter().enumerate() {
+            let field = format!("patches[{i}]");
+            let m = self.entry_map(item, &field, &["path", "patch", "target", "options"])?;
+            let target = match m.get("target") {
+                None | Some(Value::Null) => None,
+                Some(t) => Some(self.target(t, &format!("{field}.target"), super::patch::TARGET_FIELDS)?),
+            };
+            let (mut name, mut kind) = (false, false);
+            if let Some(o) = m.get("options").filter(|o| !o.is_null()) {
+                let of = format!("{field}.options");
+                let om = self.entry_map(o, &of, &["allowNameChange", "allowKindChange"])?;
+                name = self.boolean(om, "allowNameChange", &of)?.unwrap_or(false);
+                kind = self.boolean(om, "allowKindChange", &of)?.unwrap_or(false);
+            }
+            out.push(Patch {
+                patch: self.scalar_string(m.get("patch"), &format!("{field}.patch"))?,
+                path: self.scalar_string(m.get("path"), &format!("{field}.path"))?,
+                target,
+                allow_name_change: name,
+                allow_kind_change: kind,
+            });
+        }
+        Ok(out)
+    }
+
+    fn json6902_patches(&self, map: &Map) -> Result<Vec<Json6902Patch>, Error> {
+        let mut out = Vec::new();
+        for (i, item) in self.list(map, "patchesJson6902")?.iter().enumerate() {
+            let field = format!("patchesJson6902[{i}]");
+            let m = self.entry_map(item, &field, &["path", "patch", "target"])?;
+            let tf = format!("{field}.target");
+            let target = match m.get("target") {
+                None | Some(Value::Null) => return Err(self.err(&tf, "missing target")),
+                Some(t) => self.target(t, &tf, &["group", "version", "kind", "name", "namespace"])?,
+            };
+            if target.get("name").and_then(Value::as_str).is_none_or(str::is_empty) {
+                return Err(self.err(&format!("{tf}.name"), "must specify the target name"));
+            }
+            out.push(Json6902Patch {
+                target,
+                patch: self.scalar_string(m.get("patch"), &format!("{field}.patch"))?,
+                path: self.scalar_string(m.get("path"), &format!("{field}.path"))?,
+            });
+        }
+        Ok(out)
+    }
+
     fn generators(&self, map: &Map, key: &str, secret: bool) -> Result<Vec<GeneratorArgs>, Error> {
         let mut out = Vec::new();
         let allowed: &[&str] = if secret {
@@ -566,6 +712,41 @@ mod tests {
     fn bases_follow_resources() {
         let k = Kustomization::parse(b"bases: [b]\nresources: [a.yaml]\n", "k.yaml").unwrap();
         assert_eq!(k.resources, ["a.yaml", "b"]);
+    }
+
+    #[test]
+    fn image_tags_follow_images() {
+        let k = Kustomization::parse(
+            b"imageTags:\n- name: a\n  newTag: '1'\nimages:\n- name: b\n  newTag: '2'\n",
+            "k.yaml",
+        )
+        .unwrap();
+        let names: Vec<&str> = k.images.iter().map(|i| i.name.as_str()).collect();
+        assert_eq!(names, ["b", "a"]);
+    }
+
+    #[test]
+    fn fields_of_this_part() {
+        let k = Kustomization::parse(
+            b"labels:\n- pairs: {a: b}\n  fields:\n  - {path: spec/x, kind: Foo, create: true}\nreplacements:\n- path: r.yaml\nvars:\n- name: V\n  objref: {apiVersion: v1, kind: Service, name: s}\nconfigurations: [c.yaml]\ntransformers: [t.yaml]\ngenerators: [g.yaml]\nvalidators: [v.yaml]\nhelmCharts:\n- name: c\n",
+            "k.yaml",
+        )
+        .unwrap();
+        assert_eq!(k.labels[0].fields[0].path, "spec/x");
+        assert_eq!(k.replacements.len(), 1);
+        assert_eq!(k.vars[0].field_path, "metadata.name");
+        assert_eq!(
+            (k.transformers.len(), k.generators.len(), k.validators.len()),
+            (1, 1, 1)
+        );
+        assert_eq!(k.helm.entries, ["helmCharts[0]"]);
+        let e = Kustomization::parse(b"inventory: {type: ConfigMap}\n", "k.yaml").unwrap_err();
+        assert_eq!(e.to_string(), "k.yaml: inventory: unknown field");
+        let e = Kustomization::parse(b"vars:\n- name: V\n  objref: {kind: 1}\n", "k.yaml").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "k.yaml: vars[0].objref.kind: expected a string, found an integer"
+        );
     }
 
     #[test]

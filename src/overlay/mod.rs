@@ -8,14 +8,18 @@ pub(crate) mod config;
 mod error;
 mod fieldspec;
 mod generator;
+mod helm;
 mod kustomization;
 mod loader;
+mod patch;
+mod plugin;
 mod remote;
 mod resmap;
 mod target;
 mod transform;
 
 pub use error::Error;
+pub use helm::{ChartRenderer, HelmChartSpec};
 pub use kustomization::Kustomization;
 pub use loader::LoadRestrictor;
 pub use remote::RepoSpec;

@@ -38,6 +38,8 @@ pub struct Resource {
     pub prefixes: Vec<String>,
     /// Suffixes applied by each kustomization level, innermost first.
     pub suffixes: Vec<String>,
+    /// Names of the `vars:` whose `objref` is this object.
+    pub ref_vars: Vec<String>,
 }
 
 impl Resource {
@@ -48,6 +50,7 @@ impl Resource {
             generated: None,
             prefixes: Vec::new(),
             suffixes: Vec::new(),
+            ref_vars: Vec::new(),
         }
     }
 

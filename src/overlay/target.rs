@@ -10,9 +10,33 @@ use crate::yaml::{self, Dialect, Value};
 use super::error::Error;
 use super::kustomization::{Kustomization, SortOrder, find_file};
 use super::loader::{LoadRestrictor, Loader, Target};
+use super::patch::{self, Schema};
 use super::remote::{self, RepoSpec};
 use super::resmap::{ResMap, Resource};
 use super::{generator, transform};
+
+mod level;
+
+/// How a kustomization directory was reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    /// The directory being built.
+    Top,
+    /// A `resources:` entry: must be a Kustomization.
+    Resource,
+    /// A `components:` entry: must be a Component; works on its parent's resources.
+    Component,
+}
+
+/// The strategic-merge schema of the build: kustomize keeps one for the whole build,
+/// set by the first kustomization (outermost first) that has an `openapi:` field.
+#[derive(Debug, Default)]
+enum SchemaChoice {
+    #[default]
+    Unset,
+    Builtin,
+    Custom(Box<Schema>),
+}
 
 /// Settings of one build.
 #[derive(Debug, Clone, Default)]
@@ -20,6 +44,10 @@ pub struct BuildOptions {
     pub load_restrictor: LoadRestrictor,
     /// Fetch remote `resources:` (git repositories) with the system `git`; refused when false.
     pub allow_remote: bool,
+    /// Render `helmCharts:` (kustomize's `--enable-helm`); refused when false.
+    pub enable_helm: bool,
+    /// What renders charts when `enable_helm` is set (`pipeline` supplies the chart engine).
+    pub chart_renderer: Option<std::sync::Arc<dyn super::helm::ChartRenderer>>,
     /// In-memory YAML streams (source name, bytes) taken as the first resources of the
     /// top kustomization, e.g. a chart's rendered documents (`rudder template --post-render`).
     pub extra_resources: Vec<(String, Vec<u8>)>,
@@ -37,10 +65,18 @@ pub fn build(dir: &Path, opts: &BuildOptions) -> Result<Vec<Document>, Error> {
         clone_root: None,
         crds: Vec::new(),
         meta: Default::default(),
+        schema: SchemaChoice::Unset,
+        tables: Vec::new(),
+        vars: Vec::new(),
     };
     let (mut rm, top) = state.accumulate(dir)?;
     generator::add_hash_suffixes(&mut rm)?;
-    transform::name_reference::fix(&mut rm, &state.crds)?;
+    let table = top
+        .fields
+        .name_reference_with_crds(&state.crds)
+        .map_err(|m| Error::field("crds", "(definitions)", m))?;
+    transform::name_reference::fix(&mut rm, &table)?;
+    transform::vars::resolve(&mut rm, &state.vars, &top.fields.var_reference)?;
     drop_local_config(&mut rm);
     let order = top.sort_options.clone().unwrap_or_else(SortOrder::default_legacy);
     let mut resources = rm.into_resources();
@@ -73,10 +109,36 @@ struct State {
     crds: Vec<Value>,
     /// `buildMetadata` origin and transformer tracking.
     meta: transform::build_metadata::Tracker,
+    schema: SchemaChoice,
+    /// Field tables of the kustomizations being built, outermost first; a finished one
+    /// is merged into its parent's (see [`super::config::FieldTables`]).
+    tables: Vec<super::config::FieldTables>,
+    /// Every `vars:` entry met so far.
+    vars: Vec<transform::vars::Var>,
 }
 
 impl State {
     fn accumulate(&mut self, dir: &Path) -> Result<(ResMap, Kustomization), Error> {
+        let role = if self.stack.is_empty() {
+            Role::Top
+        } else {
+            Role::Resource
+        };
+        let mut rm = ResMap::new();
+        let k = self.accumulate_into(dir, role, &mut rm, "", "")?;
+        Ok((rm, k))
+    }
+
+    /// Builds the kustomization in `dir` into `rm`: a new, empty map for the top and for
+    /// `resources:` directories, the parent's accumulated map for components.
+    fn accumulate_into(
+        &mut self,
+        dir: &Path,
+        role: Role,
+        rm: &mut ResMap,
+        parent: &str,
+        entry_field: &str,
+    ) -> Result<Kustomization, Error> {
         let ldr = Loader::new(dir, self.opts.load_restrictor)?;
         let kfile = find_file(dir)?;
         let kname = super::loader::clean(&kfile).display().to_string();
@@ -84,20 +146,36 @@ impl State {
             path: kname.clone(),
             message: e.to_string(),
         })?;
-        let k = Kustomization::parse(&text, &kname)?;
-        if k.kind == "Component" {
-            let message = if self.stack.is_empty() {
-                "building a Component directly is not supported yet: components come with the next part of rudder build"
-            } else {
-                "is a Component: list it under components:, not resources: (components come with the next part of rudder build)"
-            };
-            return Err(Error::field(&kname, "kind", message));
+        let mut k = Kustomization::parse(&text, &kname)?;
+        match (role, k.kind == "Component") {
+            (Role::Resource, true) => {
+                let message = format!(
+                    "'{}' is a Component: list it under components:, not resources:",
+                    dir.display()
+                );
+                return Err(Error::field(parent, entry_field, message));
+            }
+            (Role::Component, false) => {
+                let message = format!(
+                    "'{}' is a {}, not a Component: list it under resources:, not components:",
+                    dir.display(),
+                    k.kind
+                );
+                return Err(Error::field(parent, entry_field, message));
+            }
+            _ => {}
         }
+        self.choose_schema(&k, &ldr, &kname)?;
         self.stack.push(ldr.real_dir().to_path_buf());
         self.meta.enter(&k);
+        // A component works in its parent's accumulation, field tables included.
+        let start = match (role, self.tables.last()) {
+            (Role::Component, Some(parent)) => parent.clone(),
+            _ => super::config::FieldTables::default(),
+        };
+        self.tables.push(start);
 
-        let mut rm = ResMap::new();
-        if self.stack.len() == 1 {
+        if matches!(role, Role::Top) {
             for (source, bytes) in &self.opts.extra_resources {
                 for r in resources_from_bytes(bytes, source)? {
                     rm.append(r)?;
@@ -148,7 +226,8 @@ impl State {
                         return Err(Error::field(&kname, &field, inner.to_string()));
                     }
                     self.meta.descend(entry);
-                    let (sub, _) = self.accumulate(&path)?;
+                    let mut sub = ResMap::new();
+                    self.accumulate_into(&path, Role::Resource, &mut sub, &kname, &field)?;
                     self.meta.ascend();
                     rm.append_all(sub)?;
                 }
@@ -168,18 +247,91 @@ impl State {
             self.crds.extend(docs);
         }
 
-        generator::run(&mut rm, &k, &ldr)?;
-        self.meta.generated(&mut rm, &k);
-        transform::namespace::apply(&mut rm, &k)?;
-        transform::prefix_suffix::apply(&mut rm, &k)?;
-        transform::labels::apply(&mut rm, &k)?;
-        transform::annotations::apply(&mut rm, &k)?;
-        transform::replicas::apply(&mut rm, &k)?;
-        transform::images::apply(&mut rm, &k)?;
-        self.meta.transformed(&mut rm, &k);
+        for (i, entry) in k.components.iter().enumerate() {
+            let field = format!("components[{i}]");
+            if remote::classify(entry).is_some() {
+                let message =
+                    format!("'{entry}': remote components are not supported; fetch it and name a local directory");
+                return Err(Error::field(&kname, &field, message));
+            }
+            let Target::Dir(path) = ldr.locate(entry, &kname, &field)? else {
+                let message = format!("'{entry}' must be a directory holding a kind: Component kustomization");
+                return Err(Error::field(&kname, &field, message));
+            };
+            self.ensure_no_cycle(&path, entry, &kname, &field)?;
+            if let Err(inner) = find_file(&path) {
+                return Err(Error::field(&kname, &field, inner.to_string()));
+            }
+            self.meta.descend(entry);
+            self.accumulate_into(&path, Role::Component, rm, &kname, &field)?;
+            self.meta.ascend();
+        }
+
+        k.fields = std::sync::Arc::new(self.level_tables(&k, &ldr)?);
+        generator::run(rm, &k, &ldr)?;
+        self.meta.generated(rm, &k);
+        self.run_level_generators(rm, &k, &ldr, dir)?;
+        // kustomize's fixed order of built-in transformers (kusttarget.go).
+        let schema = match &self.schema {
+            SchemaChoice::Custom(s) => s,
+            _ => Schema::builtin(),
+        };
+        patch::apply_strategic_merge_field(rm, &k, &ldr, schema)?;
+        patch::apply_patches_field(rm, &k, &ldr, schema)?;
+        transform::namespace::apply(rm, &k)?;
+        transform::prefix_suffix::apply(rm, &k)?;
+        transform::labels::apply(rm, &k)?;
+        transform::annotations::apply(rm, &k)?;
+        patch::apply_json6902_field(rm, &k, &ldr, schema)?;
+        transform::replicas::apply(rm, &k)?;
+        transform::images::apply(rm, &k)?;
+        let replacements = transform::replacements::load(&k.replacements, &ldr, &kname)?;
+        transform::replacements::apply(rm, &replacements, &kname)?;
+        self.meta.transformed(rm, &k);
+        self.run_level_plugins(rm, &k, &ldr, dir)?;
+        transform::vars::tie(rm, &k.vars, &mut self.vars)?;
 
         self.stack.pop();
-        Ok((rm, k))
+        self.finish_level_tables()?;
+        Ok(k)
+    }
+
+    /// Takes the kustomization's `openapi:` as the build's schema when none is set yet.
+    fn choose_schema(&mut self, k: &Kustomization, ldr: &Loader, kname: &str) -> Result<(), Error> {
+        let Some(o) = &k.openapi else { return Ok(()) };
+        if !matches!(self.schema, SchemaChoice::Unset) {
+            return Ok(());
+        }
+        if !o.path.is_empty() {
+            let bytes = ldr.read(&o.path, kname, "openapi.path")?;
+            let shown = ldr.display(&o.path);
+            let s = Schema::from_text(&bytes, &shown).map_err(|m| Error::field(kname, "openapi.path", m))?;
+            self.schema = SchemaChoice::Custom(Box::new(s));
+        } else if !o.version.is_empty() {
+            patch::ensure_version(&o.version).map_err(|m| Error::field(kname, "openapi.version", m))?;
+            self.schema = SchemaChoice::Builtin;
+        }
+        Ok(())
+    }
+
+    fn ensure_no_cycle(&self, path: &Path, entry: &str, kname: &str, field: &str) -> Result<(), Error> {
+        let real = path
+            .canonicalize()
+            .map_err(|e| Error::field(kname, field, e.to_string()))?;
+        if self.stack.iter().any(|s| s == &real || s.starts_with(&real)) {
+            return Err(Error::Cycle {
+                file: kname.to_string(),
+                field: field.to_string(),
+                path: entry.to_string(),
+                chain: self
+                    .stack
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(" -> "),
+            });
+        }
+        Ok(())
     }
 
     /// Builds a remote `resources:` entry: a git repository fetched into a temporary

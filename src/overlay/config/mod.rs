@@ -16,9 +16,12 @@ use std::sync::LazyLock;
 
 mod crds;
 mod name_reference;
+mod tables;
+mod var_reference;
 
 pub use crds::name_reference_with_crds;
 pub use name_reference::{NameReference, gvk_order, name_reference};
+pub use tables::{FieldTables, merge_specs, parse_spec};
 
 use crate::overlay::fieldspec::FieldSpec;
 use crate::resource::Gvk;

@@ -144,6 +144,7 @@ fn fold(old: Resource, new: Resource, merge_data: bool) -> Resource {
         }),
         prefixes: old.prefixes,
         suffixes: old.suffixes,
+        ref_vars: old.ref_vars,
     }
 }
 

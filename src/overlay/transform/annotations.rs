@@ -2,7 +2,6 @@
 //! missing) and those of the pod templates of workloads, as kustomize's annotation field
 //! specs list them. Values are always strings; an existing key is overwritten.
 
-use crate::overlay::config;
 use crate::overlay::error::Error;
 use crate::overlay::kustomization::Kustomization;
 use crate::overlay::resmap::ResMap;
@@ -16,7 +15,7 @@ use super::labels::set_entries;
 pub fn apply(rm: &mut ResMap, k: &Kustomization) -> Result<(), Error> {
     set_entries(
         rm.iter_mut(),
-        config::common_annotations(),
+        &k.fields.common_annotations,
         &k.common_annotations,
         &k.file,
         "commonAnnotations",

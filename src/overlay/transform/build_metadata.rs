@@ -20,7 +20,7 @@
 //! - at the end of every build, tracked or not: origin and transformer annotations that
 //!   were not asked for are removed (even ones the input carried), as are kustomize's
 //!   internal and kio bookkeeping annotations, and an `annotations` mapping left empty or
-//!   null is removed.
+//!   null is removed; the remaining annotation values all become strings.
 
 use std::path::Path;
 
@@ -139,6 +139,38 @@ impl Tracker {
         }
     }
 
+    /// Records the origin of objects a generator plugin config made (generated objects that
+    /// have none yet). `configured_in` is the config's file, relative to the kustomization.
+    pub fn plugin_generated(&self, rm: &mut ResMap, configured_in: &str, kind: &str, name: &str) {
+        if !self.tracking() {
+            return;
+        }
+        let configured_in = join(self.current(), configured_in);
+        for r in rm.iter_mut().filter(|r| r.generated.is_some()) {
+            if annotation(r, ORIGIN).is_none() {
+                set_annotation(r, ORIGIN, configured_by_named(&configured_in, kind, name, ""));
+            }
+        }
+    }
+
+    /// Records one transformer plugin config on every object of its level (call after it
+    /// ran). `configured_in` is the config's file, relative to the kustomization.
+    pub fn plugin_transformed(&self, rm: &mut ResMap, configured_in: &str, kind: &str, name: &str) {
+        if !self.tracking() {
+            return;
+        }
+        let configured_in = join(self.current(), configured_in);
+        for r in rm.iter_mut() {
+            if annotation(r, ORIGIN).is_none() {
+                set_annotation(r, ORIGIN, configured_by_named(&configured_in, kind, name, ""));
+            } else {
+                let mut list = annotation(r, TRANSFORMATIONS).unwrap_or_default().to_string();
+                list.push_str(&configured_by_named(&configured_in, kind, name, "- "));
+                set_annotation(r, TRANSFORMATIONS, list);
+            }
+        }
+    }
+
     /// Records the built-in transformers `k` configured on every object of its level (call
     /// after they ran).
     pub fn transformed(&self, rm: &mut ResMap, k: &Kustomization) {
@@ -190,6 +222,19 @@ impl Tracker {
                             || (key == ORIGIN && !settings.origin)
                             || (key == TRANSFORMATIONS && !settings.transformations))
                     });
+                    // kustomize re-writes annotations as a string map here: every value
+                    // becomes its scalar text (a null and a collection become "").
+                    for v in a.values_mut() {
+                        let text = match v {
+                            Value::String(_) => continue,
+                            Value::Int(i) => i.to_string(),
+                            Value::Uint(u) => u.to_string(),
+                            Value::Bool(b) => b.to_string(),
+                            Value::Float(_) => yaml::to_string(v).trim_end().to_string(),
+                            Value::Null | Value::Seq(_) | Value::Map(_) => String::new(),
+                        };
+                        *v = Value::String(text);
+                    }
                     if a.is_empty() {
                         meta.shift_remove("annotations");
                     }
@@ -234,6 +279,9 @@ fn transformer_kinds(k: &Kustomization) -> Vec<&'static str> {
     }
     kinds.extend(std::iter::repeat_n("ReplicaCountTransformer", k.replicas.len()));
     kinds.extend(std::iter::repeat_n("ImageTagTransformer", k.images.len()));
+    if !k.replacements.is_empty() {
+        kinds.push("ReplacementTransformer");
+    }
     kinds
 }
 
@@ -250,9 +298,19 @@ fn replaced_here(r: &Resource, args: &[GeneratorArgs]) -> bool {
 /// An origin (or, with `lead` `"- "`, a transformations list item) naming a built-in
 /// plugin configured in a kustomization file, as kustomize's YAML marshalling prints it.
 fn configured_by(configured_in: &str, kind: &str, lead: &str) -> String {
+    configured_by_named(configured_in, kind, "", lead)
+}
+
+/// As [`configured_by`], for a plugin config with a `metadata.name`.
+fn configured_by_named(configured_in: &str, kind: &str, name: &str, lead: &str) -> String {
     let pad = if lead.is_empty() { "" } else { "  " };
+    let name = if name.is_empty() {
+        String::new()
+    } else {
+        format!("{pad}  name: {}\n", scalar(name))
+    };
     format!(
-        "{lead}configuredIn: {}\n{pad}configuredBy:\n{pad}  apiVersion: builtin\n{pad}  kind: {kind}\n",
+        "{lead}configuredIn: {}\n{pad}configuredBy:\n{pad}  apiVersion: builtin\n{pad}  kind: {kind}\n{name}",
         scalar(configured_in)
     )
 }

@@ -19,7 +19,6 @@
 use std::collections::HashSet;
 
 use super::image_match::ImageIndex;
-use crate::overlay::config;
 use crate::overlay::error::Error;
 use crate::overlay::fieldspec::{CreateKind, visit};
 use crate::overlay::kustomization::{Image, Kustomization};
@@ -51,7 +50,7 @@ pub fn apply(rm: &mut ResMap, k: &Kustomization) -> Result<(), Error> {
         // Fields the field specs reach (the second pass), by address.
         let mut by_spec: HashSet<usize> = HashSet::new();
         let mut result = Ok(());
-        for spec in config::images() {
+        for spec in &k.fields.images {
             result = visit(r.value_mut(), &gvk, spec, CreateKind::None, &mut |node| {
                 by_spec.insert(node as *const Value as usize);
                 Ok(())
@@ -73,7 +72,7 @@ pub fn apply(rm: &mut ResMap, k: &Kustomization) -> Result<(), Error> {
         }
         // Spec fields outside any container list get the second pass alone.
         if result.is_ok() && by_spec.iter().any(|p| !seen.contains(p)) {
-            for spec in config::images() {
+            for spec in &k.fields.images {
                 result = visit(r.value_mut(), &gvk, spec, CreateKind::None, &mut |node| {
                     if seen.contains(&(node as *const Value as usize)) {
                         return Ok(());

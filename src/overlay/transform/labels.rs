@@ -23,18 +23,22 @@ use crate::yaml::{Map, Value};
 /// A label field (or a field on the way to it) of an object is not a mapping.
 pub fn apply(rm: &mut ResMap, k: &Kustomization) -> Result<(), Error> {
     for (i, set) in k.labels.iter().enumerate() {
-        let specs = if set.include_selectors {
-            config::common_labels()
+        let field = format!("labels[{i}]");
+        let defaults = if set.include_selectors {
+            &k.fields.common_labels
         } else if set.include_templates {
-            config::template_labels()
+            &k.fields.template_labels
         } else {
             config::metadata_labels()
         };
-        set_entries(rm.iter_mut(), specs, &set.pairs, &k.file, &format!("labels[{i}]"))?;
+        // The entry's own `fields` come first, then the defaults it lacks.
+        let mut specs = set.fields.clone();
+        config::merge_specs(&mut specs, defaults).map_err(|m| Error::field(&k.file, &field, m))?;
+        set_entries(rm.iter_mut(), &specs, &set.pairs, &k.file, &field)?;
     }
     set_entries(
         rm.iter_mut(),
-        config::common_labels(),
+        &k.fields.common_labels,
         &k.common_labels,
         &k.file,
         "commonLabels",
@@ -193,16 +197,19 @@ metadata:
                     pairs: map(&[("app", "first"), ("sel", "s")]),
                     include_selectors: true,
                     include_templates: false,
+                    fields: Vec::new(),
                 },
                 LabelSet {
                     pairs: map(&[("tpl", "t")]),
                     include_selectors: false,
                     include_templates: true,
+                    fields: Vec::new(),
                 },
                 LabelSet {
                     pairs: map(&[("meta", "m")]),
                     include_selectors: false,
                     include_templates: false,
+                    fields: Vec::new(),
                 },
             ],
             ..Default::default()
@@ -268,6 +275,7 @@ metadata:
                 pairs: Map::new(),
                 include_selectors: true,
                 include_templates: true,
+                fields: Vec::new(),
             }],
             ..Default::default()
         };

@@ -31,14 +31,14 @@ use crate::overlay::resmap::{ResMap, Resource};
 use crate::resource::Gvk;
 use crate::yaml::Value;
 
-/// Rewrites references to renamed objects. `crds` holds the documents of the files named
-/// by `crds:` fields at every level (they add reference fields for custom kinds).
+/// Rewrites references to renamed objects, using the name-reference `table` (the default
+/// one plus what `configurations:` and `crds:` add, see
+/// [`config::FieldTables::name_reference_with_crds`]).
 ///
 /// # Errors
-/// A `crds:` document that is not a map of OpenAPI definitions, a reference field of the
-/// wrong shape, or a reference that matches several objects equally well.
-pub fn fix(rm: &mut ResMap, crds: &[Value]) -> Result<(), Error> {
-    let table = config::name_reference_with_crds(crds).map_err(|m| Error::field("crds", "(definitions)", m))?;
+/// A reference field of the wrong shape, or a reference that matches several objects
+/// equally well.
+pub fn fix(rm: &mut ResMap, table: &[config::NameReference]) -> Result<(), Error> {
     let specs: Vec<Vec<PreparedSpec>> = table
         .iter()
         .map(|e| {
@@ -476,7 +476,7 @@ spec:
     #[test]
     fn rewrites_renamed_and_keeps_unknown() {
         let mut rm = level(CM_AND_DEPLOY, "", "p-", "");
-        fix(&mut rm, &[]).unwrap();
+        fix(&mut rm, config::name_reference()).unwrap();
         let env = find(&rm, "Deployment", "p-web")
             .pointer(&["spec", "template", "spec", "containers"])
             .unwrap();
@@ -505,7 +505,7 @@ spec:
             "",
         );
         rm.append_all(top).unwrap();
-        fix(&mut rm, &[]).unwrap();
+        fix(&mut rm, config::name_reference()).unwrap();
         let d = find(&rm, "Deployment", "web");
         let first = &d
             .pointer(&["spec", "template", "spec", "containers"])
@@ -548,7 +548,7 @@ roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: reader}
                 _ => {}
             }
         }
-        fix(&mut rm, &[]).unwrap();
+        fix(&mut rm, config::name_reference()).unwrap();
         assert_eq!(
             find(&rm, "RoleBinding", "to-role").str_at(&["roleRef", "name"]),
             Some("role-x")
@@ -576,7 +576,7 @@ subjects:
 - {kind: ServiceAccount, name: sa, namespace: other}
 ";
         let mut rm = level(yaml, "prod", "p-", "");
-        fix(&mut rm, &[]).unwrap();
+        fix(&mut rm, config::name_reference()).unwrap();
         let subjects = find(&rm, "ClusterRoleBinding", "p-crb")
             .get("subjects")
             .unwrap()
@@ -615,7 +615,7 @@ subjects:
         let mut both = level(cr, "", "p-", "-a");
         // The ClusterRole's suffix matches only the first ConfigMap: no error.
         both.append_all(rm.clone()).unwrap();
-        fix(&mut both, &[]).unwrap();
+        fix(&mut both, config::name_reference()).unwrap();
         assert_eq!(
             find(&both, "ClusterRole", "p-cr-a")
                 .pointer(&["rules"])
@@ -635,7 +635,7 @@ subjects:
             r.suffixes.clear();
         }
         plain.append_all(rm).unwrap();
-        let e = fix(&mut plain, &[]).unwrap_err();
+        let e = fix(&mut plain, config::name_reference()).unwrap_err();
         assert!(e.to_string().contains("multiple possible referrals"), "{e}");
     }
 
@@ -657,7 +657,7 @@ metadata:
   annotations: {nginx.ingress.kubernetes.io/auth-secret: s}
 ";
         let mut rm = level(yaml, "", "p-", "");
-        fix(&mut rm, &[]).unwrap();
+        fix(&mut rm, config::name_reference()).unwrap();
         let ing = find(&rm, "Ingress", "p-ing");
         assert_eq!(
             ing.str_at(&["metadata", "annotations", "nginx.ingress.kubernetes.io/auth-secret"]),
@@ -699,7 +699,7 @@ spec:
   configRef: {name: cm}
 ";
         let mut rm = level(yaml, "", "p-", "");
-        fix(&mut rm, &crds).unwrap();
+        fix(&mut rm, &config::name_reference_with_crds(&crds).unwrap()).unwrap();
         assert_eq!(
             find(&rm, "Widget", "p-w").str_at(&["spec", "configRef", "name"]),
             Some("p-cm")
@@ -722,7 +722,7 @@ spec:
       volumes: abc
 ";
         let mut rm = level(yaml, "", "p-", "");
-        let e = fix(&mut rm, &[]).unwrap_err();
+        let e = fix(&mut rm, config::name_reference()).unwrap_err();
         assert!(e.to_string().contains("expected sequence or mapping node"), "{e}");
     }
 }

@@ -8,7 +8,9 @@
 //! - `metadata.namespace` is set (created or overwritten) on objects kustomize takes as
 //!   namespaced ([`config::cluster_scoped`]); cluster-scoped objects keep theirs;
 //! - in a `RoleBinding` or `ClusterRoleBinding` (any group), each subject named `default`
-//!   gets the namespace, whatever its kind; other subjects are left alone;
+//!   gets the namespace, whatever its kind; other subjects are left alone (a
+//!   `NamespaceTransformer` plugin may ask for every `ServiceAccount` subject, or none,
+//!   and for `unsetOnly`: only empty namespace fields are set);
 //! - a `v1` `Namespace` object is renamed to the namespace;
 //! - `APIService` `spec.service.namespace` is set (created when missing) and a CRD's
 //!   conversion webhook service namespace is set when present;
@@ -19,8 +21,8 @@ use std::collections::HashMap;
 
 use crate::overlay::config;
 use crate::overlay::error::Error;
-use crate::overlay::fieldspec::{self, CreateKind};
-use crate::overlay::kustomization::Kustomization;
+use crate::overlay::fieldspec::{self, CreateKind, FieldSpec};
+use crate::overlay::kustomization::{Kustomization, NamespaceOptions, SubjectMode};
 use crate::overlay::resmap::{ResMap, Resource};
 use crate::yaml::Value;
 
@@ -35,7 +37,7 @@ pub fn apply(rm: &mut ResMap, k: &Kustomization) -> Result<(), Error> {
         return Ok(());
     }
     for r in rm.iter_mut() {
-        set_one(r, ns).map_err(|message| {
+        set_one(r, ns, &k.fields.namespace, &k.namespace_options).map_err(|message| {
             Error::field(
                 &r.doc.source,
                 format!("{} {}", r.kind(), r.name()),
@@ -46,45 +48,56 @@ pub fn apply(rm: &mut ResMap, k: &Kustomization) -> Result<(), Error> {
     ensure_unique_ids(rm, k)
 }
 
-fn set_one(r: &mut Resource, ns: &str) -> Result<(), String> {
+fn set_one(r: &mut Resource, ns: &str, specs: &[FieldSpec], o: &NamespaceOptions) -> Result<(), String> {
     if r.value().as_map().is_none_or(|m| m.is_empty()) {
         return Ok(());
     }
     r.store_prev_id();
     let gvk = r.gvk();
+    let unset_only = o.unset_only;
     if !config::cluster_scoped(&gvk) {
-        set_scalar(r.value_mut(), &["metadata", "namespace"], ns)?;
+        set_scalar(r.value_mut(), &["metadata", "namespace"], ns, unset_only)?;
     }
-    if gvk.kind == "RoleBinding" || gvk.kind == "ClusterRoleBinding" {
-        set_default_subjects(r.value_mut(), ns)?;
+    let binding = gvk.kind == "RoleBinding" || gvk.kind == "ClusterRoleBinding";
+    if binding {
+        set_subjects(r.value_mut(), ns, o)?;
     }
     let api_version_v1 = r.value().str_at(&["apiVersion"]) == Some("v1");
-    for spec in config::namespace() {
+    for spec in specs {
         // Only a core `v1` Namespace is renamed; other kinds named Namespace are left alone.
         if spec.path == "metadata/name" && !api_version_v1 {
             continue;
         }
-        fieldspec::visit(r.value_mut(), &gvk, spec, CreateKind::Scalar, &mut |v| set_value(v, ns))?;
+        // Binding subjects follow the subjects mode alone.
+        if binding && spec.path == "subjects/namespace" {
+            continue;
+        }
+        fieldspec::visit(r.value_mut(), &gvk, spec, CreateKind::Scalar, &mut |v| {
+            set_value(v, ns, unset_only)
+        })?;
     }
     Ok(())
 }
 
 /// Sets a scalar at a path of mapping keys, creating mappings on the way.
-fn set_scalar(obj: &mut Value, path: &[&str], value: &str) -> Result<(), String> {
+fn set_scalar(obj: &mut Value, path: &[&str], value: &str, unset_only: bool) -> Result<(), String> {
     let (last, parents) = path.split_last().expect("non-empty path");
     let map = obj
         .map_at_mut(parents)
         .ok_or_else(|| format!("'{}' is not a mapping", parents.join(".")))?;
     let slot = map.entry((*last).to_string()).or_insert(Value::Null);
-    set_value(slot, value)
+    set_value(slot, value, unset_only)
 }
 
-fn set_value(v: &mut Value, ns: &str) -> Result<(), String> {
+/// Sets the namespace; with `unset_only`, only where the field is empty.
+fn set_value(v: &mut Value, ns: &str, unset_only: bool) -> Result<(), String> {
     match v {
         Value::Map(_) | Value::Seq(_) => Err(format!(
             "namespace field specs must target scalar nodes, found {}",
             v.type_name()
         )),
+        Value::String(s) if unset_only && !s.is_empty() => Ok(()),
+        Value::Bool(_) | Value::Int(_) | Value::Uint(_) | Value::Float(_) if unset_only => Ok(()),
         _ => {
             *v = Value::String(ns.to_string());
             Ok(())
@@ -92,8 +105,14 @@ fn set_value(v: &mut Value, ns: &str) -> Result<(), String> {
     }
 }
 
-/// `defaultOnly` mode: subjects named `default` get the namespace.
-fn set_default_subjects(obj: &mut Value, ns: &str) -> Result<(), String> {
+/// Sets the namespace of the binding's subjects the mode selects: those named `default`
+/// (`defaultOnly`), those of kind `ServiceAccount` (`allServiceAccounts`), or none.
+fn set_subjects(obj: &mut Value, ns: &str, o: &NamespaceOptions) -> Result<(), String> {
+    let wanted: fn(&crate::yaml::Map) -> bool = match o.subjects {
+        SubjectMode::None => return Ok(()),
+        SubjectMode::DefaultOnly => |m| m.get("name").and_then(Value::as_str) == Some("default"),
+        SubjectMode::AllServiceAccounts => |m| m.get("kind").and_then(Value::as_str) == Some("ServiceAccount"),
+    };
     let Some(subjects) = obj.get_mut("subjects") else {
         return Ok(());
     };
@@ -106,9 +125,9 @@ fn set_default_subjects(obj: &mut Value, ns: &str) -> Result<(), String> {
         let Some(m) = item.as_map_mut() else {
             continue;
         };
-        if m.get("name").and_then(Value::as_str) == Some("default") {
+        if wanted(m) {
             let slot = m.entry("namespace".to_string()).or_insert(Value::Null);
-            set_value(slot, ns).map_err(|e| format!("subjects: {e}"))?;
+            set_value(slot, ns, o.unset_only).map_err(|e| format!("subjects: {e}"))?;
         }
     }
     Ok(())

@@ -8,7 +8,6 @@
 //!   suffix to the object's list, innermost level first; name-reference fixing compares
 //!   the outer ends of these lists to choose between objects of one original name.
 
-use crate::overlay::config;
 use crate::overlay::error::Error;
 use crate::overlay::fieldspec::{self, CreateKind, FieldSpec};
 use crate::overlay::kustomization::Kustomization;
@@ -35,10 +34,10 @@ enum Side {
 /// A name field on the configured path is a mapping or list.
 pub fn apply(rm: &mut ResMap, k: &Kustomization) -> Result<(), Error> {
     if !k.name_prefix.is_empty() {
-        pass(rm, &k.name_prefix, Side::Prefix, config::name_prefix())?;
+        pass(rm, &k.name_prefix, Side::Prefix, &k.fields.name_prefix)?;
     }
     if !k.name_suffix.is_empty() {
-        pass(rm, &k.name_suffix, Side::Suffix, config::name_suffix())?;
+        pass(rm, &k.name_suffix, Side::Suffix, &k.fields.name_suffix)?;
     }
     Ok(())
 }

@@ -10,7 +10,6 @@
 //!   stays a string (`"7"`), anything else becomes an integer;
 //! - a mapping or list at `spec.replicas` is an error.
 
-use crate::overlay::config;
 use crate::overlay::error::Error;
 use crate::overlay::fieldspec::{CreateKind, visit};
 use crate::overlay::kustomization::Kustomization;
@@ -24,7 +23,7 @@ use super::labels::{dotted, object_error};
 /// # Errors
 /// An entry names no workload, or a workload's replica field is not a scalar.
 pub fn apply(rm: &mut ResMap, k: &Kustomization) -> Result<(), Error> {
-    let specs = config::replicas();
+    let specs = &k.fields.replicas;
     for (i, entry) in k.replicas.iter().enumerate() {
         let field = format!("replicas[{i}]");
         let mut found = false;
