@@ -180,3 +180,36 @@ fn show_only_crds_and_output_dir() {
         "---\n# Source: demo/templates/b.yaml\nkind: Secret\nmetadata:\n  name: c\n\n---\n# Source: demo/templates/b.yaml\nkind: Service\nmetadata:\n  name: b\n\n"
     );
 }
+
+/// Copies a directory tree.
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn build_enable_helm_renders_rudder_charts_from_the_chart_home() {
+    let case = root().join("fixtures/chart-render/webapp");
+    let t = tempfile::tempdir().unwrap();
+    copy_dir(&case.join("chart"), &t.path().join("charts/webapp"));
+    std::fs::copy(case.join("helmcharts.yaml"), t.path().join("kustomization.yaml")).unwrap();
+    let out = rudder(t.path(), &["build", ".", "--enable-helm"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let want = std::fs::read_to_string(case.join("expected.helmcharts.yaml")).unwrap();
+    let got = String::from_utf8_lossy(&out.stdout);
+    assert!(want == got, "{}", first_difference(&want, &got));
+    std::fs::remove_dir_all(t.path().join("charts/webapp/templates")).unwrap();
+    std::fs::remove_dir_all(t.path().join("charts/webapp")).unwrap();
+    let out = rudder(t.path(), &["build", ".", "--enable-helm"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("chart 'webapp': no chart at"), "{err}");
+}
