@@ -213,3 +213,13 @@ fn build_enable_helm_renders_rudder_charts_from_the_chart_home() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("chart 'webapp': no chart at"), "{err}");
 }
+
+#[test]
+fn template_help() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_rudder"))
+        .args(["template", "--help"])
+        .env("COLUMNS", "100")
+        .output()
+        .unwrap();
+    insta::assert_snapshot!(String::from_utf8(out.stdout).unwrap());
+}

@@ -248,6 +248,30 @@ pub fn is_empty(v: &Value) -> bool {
     }
 }
 
+/// Sprig's `kindOf`: Go's reflect kind of the value as Helm would hold it.
+pub fn kind_of(v: &Value) -> &'static str {
+    match v.kind() {
+        ValueKind::Undefined | ValueKind::None => "invalid",
+        ValueKind::Bool => "bool",
+        ValueKind::Number if v.is_integer() => "int64",
+        ValueKind::Number => "float64",
+        ValueKind::String => "string",
+        ValueKind::Seq | ValueKind::Iterable => "slice",
+        ValueKind::Map => "map",
+        _ => "struct",
+    }
+}
+
+/// Sprig's `typeOf`: Go's type name of the value as Helm would hold it.
+pub fn type_of(v: &Value) -> &'static str {
+    match kind_of(v) {
+        "invalid" => "<nil>",
+        "slice" => "[]interface {}",
+        "map" => "map[string]interface {}",
+        other => other,
+    }
+}
+
 pub fn coalesce(args: &[Value]) -> Value {
     args.iter().find(|v| !is_empty(v)).cloned().unwrap_or_default()
 }
@@ -286,6 +310,14 @@ mod tests {
         assert_eq!(super::super::data::to_json(&m), r#"{"m":{"a":1,"b":2},"x":1,"z":3}"#);
         let m = merge(&[a, b], true).unwrap();
         assert_eq!(super::super::data::to_json(&m), r#"{"m":{"a":1,"b":2},"x":2,"z":3}"#);
+    }
+
+    #[test]
+    fn kinds_as_sprig_names_them() {
+        assert_eq!(kind_of(&d("a: 1\n")), "map");
+        assert_eq!(kind_of(&Value::from(vec![1])), "slice");
+        assert_eq!(kind_of(&Value::from(2)), "int64");
+        assert_eq!(type_of(&Value::from(())), "<nil>");
     }
 
     #[test]

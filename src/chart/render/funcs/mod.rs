@@ -316,6 +316,12 @@ fn register_collections(env: &mut Environment<'static>) {
         |cond: &Value, a: Value, b: Value| if cond.is_true() { a } else { b },
     );
     function(env, &["until"], |n: i64| c::until_step(0, n, 1));
+    filter(env, &["kindOf"], |v: &Value| c::kind_of(v));
+    function(env, &["kindOf"], |v: &Value| c::kind_of(v));
+    function(env, &["kindIs"], |k: &str, v: &Value| c::kind_of(v) == k);
+    filter(env, &["kindIs"], |v: &Value, k: &str| c::kind_of(v) == k);
+    function(env, &["typeOf"], |v: &Value| c::type_of(v));
+    function(env, &["typeIs"], |t: &str, v: &Value| c::type_of(v) == t);
     function(env, &["untilStep"], |start: i64, stop: i64, step: i64| {
         c::until_step(start, stop, step)
     });
