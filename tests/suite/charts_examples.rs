@@ -130,6 +130,9 @@ fn metallb_chart_matches_the_seed_overlay() {
 /// The seed commands, typed into a shell as they are written in the issue, give the goldens.
 #[test]
 fn seed_commands_work_verbatim_in_a_shell() {
+    if std::env::var_os("UPDATE").is_some() {
+        return; // the goldens it reads are being rewritten by another test
+    }
     let bin = env!("CARGO_BIN_EXE_rudder");
     for (case, command) in [
         (
@@ -190,6 +193,9 @@ fn example_chart_notes_render_as_their_goldens() {
     let mut checked = 0;
     for case in cases(&root().join("fixtures/charts-examples")) {
         let args: Vec<String> = read(&case.join("args")).lines().map(String::from).collect();
+        if args[0] != "template" {
+            continue;
+        }
         let (values, release) = value_options(&args);
         let chart = root().join(&args[2]);
         let opts = RenderOptions {
