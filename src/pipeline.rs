@@ -18,19 +18,37 @@ use crate::yaml::{self, Dialect, Map, Value};
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error(transparent)]
-    Chart(#[from] chart::Error),
+    Chart(Box<chart::Error>),
     #[error(transparent)]
-    Values(#[from] values::Error),
+    Values(Box<values::Error>),
     #[error(transparent)]
-    Render(#[from] render::Error),
+    Render(Box<render::Error>),
     #[error(transparent)]
     ShowOnly(#[from] render::ShowOnlyError),
     #[error("post-render {}", dir.display())]
     PostRender {
         dir: PathBuf,
         #[source]
-        source: overlay::Error,
+        source: Box<overlay::Error>,
     },
+}
+
+impl From<chart::Error> for Error {
+    fn from(e: chart::Error) -> Self {
+        Error::Chart(Box::new(e))
+    }
+}
+
+impl From<values::Error> for Error {
+    fn from(e: values::Error) -> Self {
+        Error::Values(Box::new(e))
+    }
+}
+
+impl From<render::Error> for Error {
+    fn from(e: render::Error) -> Self {
+        Error::Render(Box::new(e))
+    }
 }
 
 /// A chart, its final values and its rendered documents.
@@ -78,7 +96,7 @@ pub fn post_render(rendered: &Rendered, stream: &StreamOptions, dir: &Path) -> R
     };
     overlay::build(dir, &opts).map_err(|source| Error::PostRender {
         dir: dir.to_path_buf(),
-        source,
+        source: Box::new(source),
     })
 }
 
