@@ -103,19 +103,48 @@ fn fast_head(doc: &str) -> Option<String> {
             kind = Some(v);
         } else if !line.contains(": ") && !line.trim_end().ends_with(':') {
             return None;
+        } else if let Some((_, value)) = line.split_once(": ")
+            && !closed_on_its_line(value.trim())
+        {
+            return None;
         }
     }
     Some(kind.unwrap_or_default().to_string())
 }
 
-/// The head of a document: its kind and hook events.
-fn head(doc: &str, source: &str) -> Result<(String, Option<String>), Error> {
+/// Whether a top-level value that opens a flow collection or a quoted scalar also closes
+/// it on its line (anything else is left to the full parser).
+fn closed_on_its_line(v: &str) -> bool {
+    match v.as_bytes().first() {
+        Some(b'[') | Some(b'{') => {
+            let (mut depth, mut quote) = (0i32, None);
+            for c in v.chars() {
+                match (quote, c) {
+                    (Some(q), c) if c == q => quote = None,
+                    (Some(_), _) => {}
+                    (None, '"' | '\'') => quote = Some(c),
+                    (None, '[' | '{') => depth += 1,
+                    (None, ']' | '}') => depth -= 1,
+                    _ => {}
+                }
+            }
+            depth == 0 && quote.is_none()
+        }
+        Some(b'"') => v.len() > 1 && v.ends_with('"') && !v.ends_with("\\\""),
+        Some(b'\'') => v.len() > 1 && v.ends_with('\''),
+        _ => true,
+    }
+}
+
+/// The head of a document: its kind and hook events. `first_line` is the line of the
+/// rendered file where the document starts (for messages).
+fn head(doc: &str, source: &str, first_line: usize) -> Result<(String, Option<String>), Error> {
     if let Some(kind) = fast_head(doc) {
         return Ok((kind, None));
     }
     let parsed = yaml::parse_stream(doc, Dialect::Helm, source).map_err(|e| Error::ParseOutput {
         file: source.to_string(),
-        message: format!("line {}: {}", e.line, e.message),
+        message: format!("line {} of the output: {}", first_line + e.line.max(1) - 1, e.message),
     })?;
     let value = parsed.into_iter().next().map(|d| d.value).unwrap_or(Value::Null);
     match &value {
@@ -158,7 +187,10 @@ pub fn sort(mut files: Vec<(String, String)>) -> Result<(Vec<Manifest>, Vec<Mani
             continue;
         }
         for doc in split_documents(text) {
-            let (kind, hook) = head(doc, source)?;
+            // `doc` is a slice of `text`: its offset gives its first line.
+            let offset = doc.as_ptr() as usize - text.as_ptr() as usize;
+            let first_line = 1 + text.as_bytes()[..offset].iter().filter(|b| **b == b'\n').count();
+            let (kind, hook) = head(doc, source, first_line)?;
             let mut m = Manifest {
                 source: source.clone(),
                 content: doc.to_string(),

@@ -213,3 +213,12 @@ fn builtins_as_helm_prints_them() {
     let expected = "kind: A\ny:\n  a:\n    c: x y\n  b:\n  - 1\n  - 2\nj: {\"a\":{\"c\":\"x y\"},\"b\":[1,2]}\nq: [\"Hello World\", 'Hello World']\nt: Hello|World|a\nb: SGVsbG8gV29ybGQ= Hello World\nh: ba7816bf\nr: Hell0 W0rld true\nv: true\nd: '{\"a\":1,\"b\":2} [1,2,3] true'\nn:\n  c: x y\n";
     assert!(out.ends_with(expected), "{out}");
 }
+
+#[test]
+fn invalid_output_names_the_file_and_its_line() {
+    let e = err(&[("templates/a.yaml", "kind: A\n---\nkind: B\nx: [\n")]);
+    assert_eq!(
+        e,
+        "demo/templates/a.yaml: rendered output is not valid YAML: line 5 of the output: while parsing a node, did not find expected node content"
+    );
+}
