@@ -139,7 +139,7 @@ pub fn extract(bytes: &[u8], limits: &Limits, source_name: &str) -> Result<Vec<E
             tar::EntryType::Fifo => return Err(refuse("FIFOs are not allowed")),
             _ => return Err(refuse("unsupported entry type")),
         }
-        let path = clean_path(&raw).map_err(|r| refuse(r))?;
+        let path = clean_path(&raw).map_err(refuse)?;
         let mut data = Vec::new();
         (&mut entry)
             .take(limits.max_file + 1)
@@ -247,7 +247,10 @@ mod tests {
             max_total: 2000,
             ..Limits::default()
         };
-        assert!(matches!(extract(&bytes, &tiny, "c.tgz"), Err(ArchiveError::TooLarge { .. })));
+        assert!(matches!(
+            extract(&bytes, &tiny, "c.tgz"),
+            Err(ArchiveError::TooLarge { .. })
+        ));
         assert!(matches!(
             extract(b"not gzip", &Limits::default(), "c.tgz"),
             Err(ArchiveError::Corrupt { .. })

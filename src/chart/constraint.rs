@@ -7,8 +7,8 @@
 //! repository searches.
 //!
 //! Rules, as Helm applies them:
-//! - a missing part counts as 0 (`>1.2` is `>1.2.0`); a wildcard part makes the term a range
-//!   (`1.2.x` is `>=1.2.0 <1.3.0`, `<=1.x` is `<2.0.0`, `>1.x` is `>=2.0.0`);
+//! - a missing part is a wildcard, and a wildcard makes the term a range (`1.2` and `1.2.x`
+//!   are `>=1.2.0 <1.3.0`, `<=1` is `<2.0.0`, `>1.2` is `>=1.3.0`, `!=1.2` excludes 1.2.*);
 //! - `~1.2.3` is `>=1.2.3 <1.3.0`, `~1` is `>=1.0.0 <2.0.0`;
 //! - `^1.2.3` is `>=1.2.3 <2.0.0`, `^0.2.3` is `>=0.2.3 <0.3.0`, `^0.0.3` is `>=0.0.3 <0.0.4`;
 //! - a version with a pre-release matches a term only when the term names a pre-release
@@ -30,7 +30,7 @@ struct Term {
     /// How many numeric parts were written before any wildcard: 0 (`*`), 1 (`1`/`1.x`),
     /// 2 (`1.2`/`1.2.x`), 3.
     given: u8,
-    /// Whether a wildcard stood for the parts after `given`.
+    /// Whether a wildcard or a missing part stood for the parts after `given`.
     wildcard: bool,
 }
 
@@ -55,9 +55,10 @@ pub struct ConstraintError {
 }
 
 /// Reads a version as Helm does: an optional `v`, one to three numeric parts (missing ones
-/// are 0), then an optional pre-release and build metadata. `None` when it is not one.
+/// are 0, leading zeros allowed), then an optional pre-release and build metadata, neither
+/// empty. `None` when it is not one.
 pub fn parse_version(text: &str) -> Option<Version> {
-    let (v, given, wildcard) = parse_partial(text.trim())?;
+    let (v, given, wildcard) = parse_partial(text)?;
     if wildcard || given == 0 {
         return None;
     }
@@ -65,7 +66,8 @@ pub fn parse_version(text: &str) -> Option<Version> {
 }
 
 /// Parses a version that may end in wildcards. Returns the version (missing parts 0), the
-/// number of numeric parts given, and whether a wildcard was used.
+/// number of numeric parts given, and whether a wildcard was used. Parts after a wildcard
+/// are ignored (`1.x.3` is `1.x`); leading zeros are accepted (`01.2` is `1.2`), as Helm does.
 fn parse_partial(text: &str) -> Option<(Version, u8, bool)> {
     let text = text.strip_prefix('v').unwrap_or(text);
     let (core, build) = match text.split_once('+') {
@@ -84,14 +86,15 @@ fn parse_partial(text: &str) -> Option<(Version, u8, bool)> {
         return None;
     }
     for (i, p) in pieces.iter().enumerate() {
-        if matches!(*p, "x" | "X" | "*") {
+        let is_wild = matches!(*p, "x" | "X" | "*");
+        if is_wild || wildcard {
+            if !is_wild && (p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit())) {
+                return None;
+            }
             wildcard = true;
             continue;
         }
-        if wildcard || p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()) {
-            return None;
-        }
-        if p.len() > 1 && p.starts_with('0') {
+        if p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()) {
             return None;
         }
         parts[i] = p.parse().ok()?;
@@ -99,9 +102,15 @@ fn parse_partial(text: &str) -> Option<(Version, u8, bool)> {
     }
     let mut v = Version::new(parts[0], parts[1], parts[2]);
     if let Some(pre) = pre {
+        if pre.is_empty() {
+            return None;
+        }
         v.pre = Prerelease::new(pre).ok()?;
     }
     if let Some(build) = build {
+        if build.is_empty() {
+            return None;
+        }
         v.build = semver::BuildMetadata::new(build).ok()?;
     }
     Some((v, given, wildcard))
@@ -119,6 +128,9 @@ impl Constraint {
         };
         let mut alternatives = Vec::new();
         for alt in text.split("||") {
+            if alt.split(',').any(|part| part.trim().is_empty()) && alt.contains(',') {
+                return Err(fail("a comma must stand between two terms"));
+            }
             let tokens = tokenize(alt);
             if tokens.is_empty() {
                 return Err(fail("empty alternative"));
@@ -133,13 +145,13 @@ impl Constraint {
                         op: Op::Ge,
                         version: lo,
                         given: lg,
-                        wildcard: lw,
+                        wildcard: lw || lg < 3,
                     });
                     terms.push(Term {
                         op: Op::Le,
                         version: hi,
                         given: hg,
-                        wildcard: hw,
+                        wildcard: hw || hg < 3,
                     });
                     i += 3;
                     continue;
@@ -157,7 +169,9 @@ impl Constraint {
 
     /// Whether `version` satisfies the constraint.
     pub fn matches(&self, version: &Version) -> bool {
-        self.alternatives.iter().any(|terms| terms.iter().all(|t| t.matches(version)))
+        self.alternatives
+            .iter()
+            .any(|terms| terms.iter().all(|t| t.matches(version)))
     }
 
     /// The text the constraint was parsed from.
@@ -191,6 +205,7 @@ fn parse_term(token: &str) -> Option<Term> {
         (">=", Op::Ge),
         ("<=", Op::Le),
         ("=<", Op::Le),
+        ("=>", Op::Ge),
         ("!=", Op::Ne),
         ("=", Op::Eq),
         (">", Op::Gt),
@@ -203,11 +218,12 @@ fn parse_term(token: &str) -> Option<Term> {
         .find_map(|(p, op)| token.strip_prefix(p).map(|r| (*op, r)))
         .unwrap_or((Op::Eq, token));
     let (version, given, wildcard) = parse_partial(rest.trim())?;
+    // A missing part is a wildcard, as in Masterminds semver: `1.2` is `1.2.x`.
     Some(Term {
         op,
         version,
         given,
-        wildcard,
+        wildcard: wildcard || given < 3,
     })
 }
 
@@ -238,9 +254,8 @@ impl Term {
             build: semver::BuildMetadata::EMPTY,
             ..self.version.clone()
         };
-        let in_wild = |v: &Version| {
-            cmp(v, &base) != Less && bump(&base, self.given).is_none_or(|hi| cmp(v, &hi) == Less)
-        };
+        let in_wild =
+            |v: &Version| cmp(v, &base) != Less && bump(&base, self.given).is_none_or(|hi| cmp(v, &hi) == Less);
         match self.op {
             Op::Eq if self.wildcard || self.given == 0 => in_wild(v),
             Op::Eq => cmp(v, &base) == Equal,
@@ -290,7 +305,14 @@ mod tests {
         assert_eq!(parse_version("1"), Some(Version::new(1, 0, 0)));
         assert!(parse_version("1.2.3.4").is_none());
         assert!(parse_version("one").is_none());
-        assert!(parse_version("01.2.3").is_none());
+        assert_eq!(parse_version("01.02.3"), Some(Version::new(1, 2, 3)));
+        assert!(parse_version("1.2.3-").is_none());
+        assert!(parse_version("1.2.3+").is_none());
+        assert!(parse_version("1.2.3-01").is_none());
+        // As Helm answered for Chart.yaml versions.
+        for bad in [" 1.2.3", "V1.2.3", "=1.2.3", "1.2.3-a..b"] {
+            assert!(parse_version(bad).is_none(), "{bad}");
+        }
         assert!(parse_version("1.2.3-rc.1+b5").is_some());
     }
 
@@ -334,8 +356,38 @@ mod tests {
 
     #[test]
     fn bad_constraints() {
-        assert!(Constraint::parse(">>1").is_err());
-        assert!(Constraint::parse("1.2 ||").is_err());
-        assert!(Constraint::parse("abc").is_err());
+        // As Helm answered (Masterminds semver v3).
+        for bad in [
+            ">>1", "1.2 ||", "abc", "", "1.2.3.4", ">=1.2 <", "~", "1.2.3 -", "|| 1", "1.2.3,", ", 1.2", "1.2.3-",
+        ] {
+            assert!(Constraint::parse(bad).is_err(), "{bad}");
+        }
+        for good in ["=>1", ">= 1.2 , <2", "01.2.3", "x.1", "1.x.3"] {
+            assert!(Constraint::parse(good).is_ok(), "{good}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod helm_cases {
+    use super::*;
+
+    /// Every (constraint, version) pair Helm answered (fixtures/chart-load/semver.py).
+    #[test]
+    fn agrees_with_helm_semver_compare() {
+        let text = include_str!("../../fixtures/chart-load/semver-constraints.txt");
+        let mut wrong = Vec::new();
+        let mut n = 0;
+        for line in text.lines().filter(|l| !l.starts_with('#') && !l.is_empty()) {
+            let parts: Vec<&str> = line.rsplitn(3, '|').collect();
+            let (c, v, want) = (parts[2], parts[1], parts[0] == "true");
+            let got = Constraint::parse(c).expect(c).matches(&parse_version(v).expect(v));
+            n += 1;
+            if got != want {
+                wrong.push(format!("{c} vs {v}: helm {want}, rudder {got}"));
+            }
+        }
+        assert!(n > 1000);
+        assert!(wrong.is_empty(), "{} of {n} differ:\n{}", wrong.len(), wrong.join("\n"));
     }
 }

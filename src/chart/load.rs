@@ -5,7 +5,8 @@
 //! stripped; then the files are sorted into the [`Chart`]'s parts, and each `charts/NAME/`
 //! directory or `charts/*.tgz` archive becomes a subchart, loaded the same way from those
 //! files (so a parent's `.helmignore` covers its subchart directories; a subchart's own
-//! `.helmignore` was applied when it was packaged).
+//! `.helmignore` was applied when it was packaged). A UTF-8 byte order mark is dropped
+//! from every file, as Helm does.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -38,7 +39,7 @@ pub fn load(path: &Path) -> Result<Chart, Error> {
 fn read_err(path: &Path, e: std::io::Error) -> Error {
     Error::Read {
         path: path.to_path_buf(),
-        message: e.kind().to_string(),
+        message: super::io_message(&e),
     }
 }
 
@@ -53,7 +54,7 @@ pub fn load_archive_bytes(bytes: &[u8], source_name: &str) -> Result<Chart, Erro
         match e.path.split_once('/') {
             Some((_, rest)) => files.push(ChartFile {
                 name: rest.to_string(),
-                data: e.data,
+                data: strip_bom(e.data),
             }),
             None if e.path == "Chart.yaml" => {
                 return Err(Error::File {
@@ -112,7 +113,11 @@ fn walk(
     names.sort();
     for name in names {
         let path = dir.join(&name);
-        let rel_name = if rel.is_empty() { name.clone() } else { format!("{rel}/{name}") };
+        let rel_name = if rel.is_empty() {
+            name.clone()
+        } else {
+            format!("{rel}/{name}")
+        };
         // Follows symlinks, as Helm's directory loader does.
         let meta = fs_err::metadata(&path).map_err(|e| read_err(&path, e))?;
         if rules.ignored(&rel_name, meta.is_dir()) {
@@ -142,7 +147,10 @@ fn walk(
                 message: format!("chart exceeds the limit of {} bytes", limits.max_total),
             });
         }
-        out.push(ChartFile { name: rel_name, data });
+        out.push(ChartFile {
+            name: rel_name,
+            data: strip_bom(data),
+        });
     }
     Ok(())
 }
@@ -161,6 +169,7 @@ pub fn load_files(files: Vec<ChartFile>, source_name: &str) -> Result<Chart, Err
     };
     let mut metadata: Option<Metadata> = None;
     let mut requirements: Option<Value> = None;
+    let mut helm2_files: Vec<ChartFile> = Vec::new();
     let mut chart = Chart {
         metadata: Metadata::default(),
         values: Value::Map(Default::default()),
@@ -181,7 +190,7 @@ pub fn load_files(files: Vec<ChartFile>, source_name: &str) -> Result<Chart, Err
                 let doc = first_doc(&f, source_name)?;
                 let m = Metadata::from_value(&doc).map_err(|e| Error::Metadata {
                     chart: source_name.to_string(),
-                    source: e,
+                    problem: e,
                 })?;
                 metadata = Some(m);
             }
@@ -205,9 +214,13 @@ pub fn load_files(files: Vec<ChartFile>, source_name: &str) -> Result<Chart, Err
                 chart.schema = Some(schema);
                 chart.schema_text = Some(String::from_utf8_lossy(&f.data).into_owned());
             }
-            "requirements.yaml" => requirements = Some(first_doc(&f, source_name)?),
+            // Helm 2's dependency files: read for any apiVersion, kept as files for v1.
+            "requirements.yaml" => {
+                requirements = Some(first_doc(&f, source_name)?);
+                helm2_files.push(f);
+            }
+            "requirements.lock" => helm2_files.push(f),
             "Chart.lock" => chart.lock = Some(String::from_utf8_lossy(&f.data).into_owned()),
-            "requirements.lock" => {}
             name if name.starts_with("templates/") => chart.templates.push(f),
             name if name.starts_with("charts/") && !name.ends_with(".prov") => {
                 let rest = &name["charts/".len()..];
@@ -224,7 +237,11 @@ pub fn load_files(files: Vec<ChartFile>, source_name: &str) -> Result<Chart, Err
                 if name.starts_with("crds/") {
                     chart.crds.push(f.clone());
                 }
-                if chart.readme.is_none() && matches!(name.to_ascii_lowercase().as_str(), "readme.md" | "readme.txt" | "readme")
+                if chart.readme.is_none()
+                    && matches!(
+                        name.to_ascii_lowercase().as_str(),
+                        "readme.md" | "readme.txt" | "readme"
+                    )
                 {
                     chart.readme = Some(String::from_utf8_lossy(&f.data).into_owned());
                 }
@@ -238,33 +255,53 @@ pub fn load_files(files: Vec<ChartFile>, source_name: &str) -> Result<Chart, Err
     if metadata.api_version.is_empty() {
         metadata.api_version = "v1".into();
     }
-    if metadata.api_version == "v1"
-        && let Some(req) = requirements
+    if let Some(req) = requirements
+        && req.get("dependencies").is_some()
     {
         let deps = Metadata::from_value(&req).map_err(|e| Error::Metadata {
             chart: source_name.to_string(),
-            source: e,
+            problem: e,
         })?;
         metadata.dependencies = deps.dependencies;
     }
+    if metadata.api_version == "v1" {
+        chart.files.extend(helm2_files);
+    }
     metadata.ensure_valid().map_err(|e| Error::Metadata {
         chart: source_name.to_string(),
-        source: e,
+        problem: e,
     })?;
     chart.metadata = metadata;
     for (name, files) in subcharts {
         let sub_source = format!("{source_name}/charts/{name}");
-        let sub = if files.len() == 1 && files[0].name.is_empty() {
-            if !name.ends_with(".tgz") {
-                continue;
+        let sub = if name.ends_with(".tgz") {
+            match files.iter().find(|f| f.name.is_empty()) {
+                Some(f) => load_archive_bytes(&f.data, &sub_source)?,
+                None => {
+                    return Err(Error::File {
+                        chart: source_name.to_string(),
+                        file: format!("charts/{name}"),
+                        message: "is a directory, not a chart archive".into(),
+                    });
+                }
             }
-            load_archive_bytes(&files[0].data, &sub_source)?
         } else {
+            // As Helm: a plain file in charts/ is read as a chart without its files, so
+            // it fails for want of a Chart.yaml.
+            let files: Vec<ChartFile> = files.into_iter().filter(|f| !f.name.is_empty()).collect();
             load_files(files, &sub_source)?
         };
         chart.dependencies.push(sub);
     }
     Ok(chart)
+}
+
+/// Drops a leading UTF-8 byte order mark, as Helm's loader does for every file.
+fn strip_bom(mut data: Vec<u8>) -> Vec<u8> {
+    if data.starts_with(b"\xEF\xBB\xBF") {
+        data.drain(..3);
+    }
+    data
 }
 
 /// The first document of a YAML file (Helm dialect), null when empty.

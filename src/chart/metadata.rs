@@ -57,7 +57,8 @@ pub struct Dependency {
     /// A version or SemVer constraint.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub version: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    /// Always written, as Helm writes it (`repository: ""`).
+    #[serde(default)]
     pub repository: String,
     /// Comma-separated values paths; the first that holds a boolean enables or disables it.
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -123,12 +124,20 @@ pub enum MetadataError {
     BadType(String),
     #[error("kubeVersion: {0}")]
     BadKubeVersion(String),
+    #[error("kubeVersion: chart requires kubeVersion: {constraint} which is incompatible with Kubernetes {version}")]
+    IncompatibleKubeVersion { constraint: String, version: String },
     #[error("dependencies[{0}]: name: missing")]
     DependencyName(usize),
     #[error("dependencies[{index}]: alias: '{alias}' may contain only letters, digits, '-' and '_'")]
     BadAlias { index: usize, alias: String },
     #[error("dependencies: '{0}' appears more than once (give each an alias)")]
     DuplicateDependency(String),
+    #[error("{field}: expected {expected}, found {found}")]
+    FieldType {
+        field: String,
+        expected: &'static str,
+        found: &'static str,
+    },
     #[error("{0}")]
     Decode(String),
 }
@@ -139,14 +148,20 @@ impl Metadata {
     /// # Errors
     /// A field of the wrong type, e.g. `version: [1]`.
     pub fn from_value(v: &Value) -> Result<Metadata, MetadataError> {
+        super::fields::ensure_types(v)?;
         let mut json = v.to_json();
-        // Helm reads versions written as YAML numbers (`version: 1.0`) as their text.
+        // Helm reads versions written as YAML numbers as the JSON number's text:
+        // `version: 1.0` is "1", `appVersion: 1.10` is "1.1".
         if let Some(obj) = json.as_object_mut() {
             for key in ["version", "appVersion", "kubeVersion", "name"] {
                 if let Some(x) = obj.get_mut(key)
-                    && x.is_number()
+                    && let Some(n) = x.as_number()
                 {
-                    *x = serde_json::Value::String(x.to_string());
+                    let text = match n.as_f64() {
+                        Some(f) if n.is_f64() && f.fract() == 0.0 && f.abs() < 1e21 => format!("{}", f as i64),
+                        _ => n.to_string(),
+                    };
+                    *x = serde_json::Value::String(text);
                 }
             }
         }
@@ -193,7 +208,10 @@ impl Metadata {
                 return Err(MetadataError::DependencyName(index));
             }
             if !dep.alias.is_empty()
-                && !dep.alias.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+                && !dep
+                    .alias
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
             {
                 return Err(MetadataError::BadAlias {
                     index,
@@ -205,6 +223,29 @@ impl Metadata {
             }
         }
         Ok(())
+    }
+
+    /// Checks the chart's `kubeVersion` constraint against a Kubernetes version such as
+    /// `v1.30.2` or `1.30.2-gke.100` (no constraint: always fine).
+    ///
+    /// # Errors
+    /// The version does not satisfy the constraint, or does not parse.
+    pub fn ensure_kube_version(&self, kube_version: &str) -> Result<(), MetadataError> {
+        if self.kube_version.is_empty() {
+            return Ok(());
+        }
+        let constraint =
+            Constraint::parse(&self.kube_version).map_err(|e| MetadataError::BadKubeVersion(e.to_string()))?;
+        let incompatible = || MetadataError::IncompatibleKubeVersion {
+            constraint: self.kube_version.clone(),
+            version: kube_version.to_string(),
+        };
+        let version = super::constraint::parse_version(kube_version).ok_or_else(incompatible)?;
+        if constraint.matches(&version) {
+            Ok(())
+        } else {
+            Err(incompatible())
+        }
     }
 
     /// Whether this is a library chart (renders nothing itself).
@@ -285,6 +326,8 @@ mod tests {
              maintainers:\n- name: me\n  url: https://x\nannotations:\n  k: v\n",
         );
         assert_eq!(m.app_version, "4.5");
+        assert_eq!(meta("version: 1.0\nappVersion: 1.10\n").version, "1");
+        assert_eq!(meta("version: 1.0\nappVersion: 1.10\n").app_version, "1.1");
         assert!(m.is_library());
         assert_eq!(m.dependencies[0].effective_name(), "store");
         assert_eq!(
@@ -300,15 +343,47 @@ mod tests {
         m.ensure_valid().unwrap();
         let t = m.template_value();
         assert_eq!(t.str_at(&["AppVersion"]), Some("4.5"));
-        assert_eq!(t.str_at(&["Maintainers"]).is_none(), true);
+        assert!(t.str_at(&["Maintainers"]).is_none());
+    }
+
+    #[test]
+    fn type_errors_name_the_field() {
+        let err = |text: &str| {
+            let doc = parse_stream(text, Dialect::Helm, "Chart.yaml").unwrap();
+            Metadata::from_value(&doc[0].value).unwrap_err().to_string()
+        };
+        assert_eq!(
+            err("dependencies:\n- name: x\n  tags: abc\n"),
+            "dependencies[0].tags: expected a list of strings, found a string"
+        );
+        assert_eq!(err("version: [1]\n"), "version: expected a string, found a list");
+        assert_eq!(
+            err("annotations: {a: {b: 1}}\n"),
+            "annotations.a: expected a string, found a mapping"
+        );
+        assert_eq!(
+            err("dependencies:\n- name: x\n  import-values: [{child: a}]\n"),
+            "dependencies[0].import-values[0].parent: expected a string, found nothing"
+        );
+        assert_eq!(
+            err("maintainers: [{name: [x]}]\n"),
+            "maintainers[0].name: expected a string, found a list"
+        );
     }
 
     #[test]
     fn validation_names_the_field() {
         let bad = meta("apiVersion: v2\nname: web\nversion: one\n");
-        assert_eq!(bad.ensure_valid().unwrap_err().to_string(), "version: 'one' is not a SemVer 2 version");
+        assert_eq!(
+            bad.ensure_valid().unwrap_err().to_string(),
+            "version: 'one' is not a SemVer 2 version"
+        );
         let bad = meta("apiVersion: v3\nname: web\nversion: 1.0.0\n");
         assert!(bad.ensure_valid().unwrap_err().to_string().starts_with("apiVersion:"));
+        let k = meta("apiVersion: v2\nname: web\nversion: 1.0.0\nkubeVersion: '>=1.22.0-0'\n");
+        k.ensure_kube_version("v1.30.1").unwrap();
+        k.ensure_kube_version("1.29.0-gke.1").unwrap();
+        assert!(k.ensure_kube_version("v1.21.9").is_err());
         let bad = meta("apiVersion: v2\nname: web\nversion: 1.0.0\nkubeVersion: '>>1'\n");
         assert!(bad.ensure_valid().unwrap_err().to_string().starts_with("kubeVersion:"));
     }

@@ -9,6 +9,7 @@
 pub mod archive;
 pub mod constraint;
 pub mod create;
+mod fields;
 mod ignore;
 mod load;
 mod metadata;
@@ -83,23 +84,33 @@ impl Chart {
     }
 }
 
+/// A short, lowercase description of an I/O failure (the path is named by the caller).
+pub(crate) fn io_message(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        std::io::ErrorKind::IsADirectory => "is a directory".into(),
+        kind => kind.to_string(),
+    }
+}
+
 /// Why a chart could not be loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("{path}: {message}")]
     Read { path: PathBuf, message: String },
-    #[error("{chart}: Chart.yaml: {source}")]
-    Metadata {
-        chart: String,
-        #[source]
-        source: MetadataError,
-    },
+    #[error("{chart}: Chart.yaml: {problem}")]
+    Metadata { chart: String, problem: MetadataError },
     #[error("{chart}: Chart.yaml file is missing")]
     MissingChartYaml { chart: String },
-    #[error("{0}")]
+    #[error(transparent)]
     Yaml(#[from] crate::yaml::ParseError),
     #[error("{chart}: {file}: {message}")]
-    File { chart: String, file: String, message: String },
+    File {
+        chart: String,
+        file: String,
+        message: String,
+    },
     #[error(transparent)]
     Archive(#[from] archive::ArchiveError),
 }

@@ -32,7 +32,11 @@ pub enum PackageError {
     #[error("{chart}: Chart.yaml: dependencies: found in Chart.yaml, but missing in charts/ directory: {missing}")]
     MissingDependencies { chart: String, missing: String },
     #[error("{chart}: {file}: {message}")]
-    Write { chart: String, file: String, message: String },
+    Write {
+        chart: String,
+        file: String,
+        message: String,
+    },
 }
 
 /// A packaged chart.
@@ -126,7 +130,8 @@ fn collect(chart: &Chart, base: &str, out: &mut Vec<(String, Vec<u8>)>) {
     if let Some(schema) = &chart.schema_text {
         out.push((format!("{base}/values.schema.json"), schema.as_bytes().to_vec()));
     }
-    let push = |out: &mut Vec<(String, Vec<u8>)>, f: &ChartFile| out.push((format!("{base}/{}", f.name), f.data.clone()));
+    let push =
+        |out: &mut Vec<(String, Vec<u8>)>, f: &ChartFile| out.push((format!("{base}/{}", f.name), f.data.clone()));
     for f in &chart.templates {
         push(out, f);
     }

@@ -7,10 +7,11 @@ use rudder::chart::{self, package::PackageOptions};
 
 /// Package a chart directory into NAME-VERSION.tgz (same input, same bytes).
 #[derive(Debug, clap::Args)]
+#[command(disable_version_flag = true)]
 pub struct Args {
     /// Chart directory.
     chart: PathBuf,
-    /// Directory to write the package to.
+    /// Directory to write the package to (created when missing).
     #[arg(short = 'd', long = "destination", default_value = ".")]
     destination: PathBuf,
     /// Set the chart's version (SemVer) in the package.
@@ -22,7 +23,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let chart = chart::load(&args.chart).with_context(|| format!("loading chart {}", args.chart.display()))?;
+    let chart = chart::load(&args.chart).context("loading the chart")?;
     let opts = PackageOptions {
         version: args.version.clone(),
         app_version: args.app_version.clone(),
@@ -34,9 +35,14 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Writes to a temporary file beside `path`, then renames it into place.
+/// Writes to a temporary file beside `path`, then renames it into place. The directory is
+/// created when missing, as Helm does.
 fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    fs_err::create_dir_all(dir)?;
     let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
     std::io::Write::write_all(&mut tmp, bytes)?;
     tmp.persist(path).map_err(|e| e.error)?;

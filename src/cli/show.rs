@@ -42,7 +42,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         What::All(t) => (t, true, true, true, true),
     };
     let all = matches!(args.what, What::All(_));
-    let chart = chart::load(&target.chart).with_context(|| format!("loading chart {}", target.chart.display()))?;
+    let chart = chart::load(&target.chart).context("loading the chart")?;
     let text = render(&chart, chart_part, values, readme, crds, all);
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())?;

@@ -8,8 +8,10 @@ use rudder::chart::{self, values};
 
 use super::values_flags::ValuesFlags;
 
-/// Print the final values of a chart (defaults, values files and --set flags coalesced,
-/// subcharts scoped, globals copied down), without rendering templates.
+/// Print the final values a chart's templates will see, without rendering them.
+///
+/// Chart defaults, values files and --set flags coalesced as Helm does, subcharts scoped
+/// under their names, globals copied down, disabled subcharts dropped, schemas checked.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Chart directory or .tgz package.
@@ -22,7 +24,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let chart = chart::load(&args.chart).with_context(|| format!("loading chart {}", args.chart.display()))?;
+    let chart = chart::load(&args.chart).context("loading the chart")?;
     let (_, vals) = values::compute(&chart, &args.values.to_options())
         .with_context(|| format!("computing values of chart '{}'", chart.name()))?;
     let text = match args.output.as_str() {

@@ -10,7 +10,7 @@ use rudder::chart::values::ValueOptions;
 /// `--set`, `--set-string`, `--set-file`, `--set-literal`.
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct ValuesFlags {
-    /// Values file (YAML); repeat or separate with commas, later files win.
+    /// Values file (YAML, '-' for stdin); repeat or separate with commas, later files win.
     #[arg(short = 'f', long = "values", value_name = "FILE", value_delimiter = ',')]
     pub values: Vec<PathBuf>,
     /// Set values: a.b=1,list={x,y},items[0].name=z (typed: int64, true/false/null).

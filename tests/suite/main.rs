@@ -1,11 +1,14 @@
 //! The one integration test binary; each area is a submodule.
 
 mod charts_examples;
+mod chart_load;
+mod chart_values;
 mod cli_build;
 mod create;
 mod help;
 mod layers;
 mod overlay_golden;
+mod package;
 mod remote;
 mod support;
 mod template;

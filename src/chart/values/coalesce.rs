@@ -17,6 +17,9 @@
 //!   error when it is not a mapping), with the parent's `global` copied in first: parent
 //!   scalars and lists overwrite, parent mappings are merged over the subchart's (parent
 //!   wins); then the subchart's own defaults are coalesced under that section, recursively.
+//! - Helm's copy of `global` is one level deep, so mappings two levels under `global` are
+//!   shared between a chart and its subcharts: a subchart's nested global defaults show up
+//!   in the parent's `global` too (see `shared_global_paths`).
 
 use crate::chart::Chart;
 use crate::yaml::{Map, Value};
@@ -93,6 +96,7 @@ fn remove_nulls(m: &mut Map) {
 }
 
 fn coalesce_deps(chart: &Chart, dest: &mut Map, merge: bool) -> Result<(), Error> {
+    let mut shared_by_sub: Vec<(String, Vec<(String, String)>)> = Vec::new();
     for sub in &chart.dependencies {
         let name = sub.name().to_string();
         let mut section = match dest.get_mut(&name) {
@@ -106,11 +110,80 @@ fn coalesce_deps(chart: &Chart, dest: &mut Map, merge: bool) -> Result<(), Error
                 });
             }
         };
+        let shared = shared_global_paths(dest);
         coalesce_globals(&mut section, dest);
         coalesce(sub, &mut section, merge)?;
-        dest.insert(name, Value::Map(section));
+        // Write back what the subchart did to the shared tables (see `shared_global_paths`).
+        for (key, k2) in &shared {
+            if let Some(v @ Value::Map(_)) = global_at(&section, key, k2) {
+                let v = v.clone();
+                if let Some(Value::Map(slot)) = dest.get_mut(GLOBAL).and_then(|g| g.get_mut(key)) {
+                    slot.insert(k2.clone(), v);
+                }
+            }
+        }
+        dest.insert(name.clone(), Value::Map(section));
+        shared_by_sub.push((name, shared));
+    }
+    // Every subchart sees the final state of the tables it shares with this chart.
+    for (name, shared) in shared_by_sub {
+        for (key, k2) in shared {
+            let Some(v) = global_at(dest, &key, &k2).cloned() else {
+                continue;
+            };
+            if let Some(Value::Map(section)) = dest.get_mut(&name) {
+                overwrite_shared(section, &key, &k2, &v, chart_of(chart, &name));
+            }
+        }
     }
     Ok(())
+}
+
+/// Helm copies `global` into a subchart one level deep only, so a mapping two levels
+/// under `global` (`global.a.b` when it is a mapping) is the same object in the parent
+/// and every subchart below it: what one of them merges into it shows in all (even in the
+/// parent's own values). These are the paths of such mappings in `dest`'s `global`.
+fn shared_global_paths(dest: &Map) -> Vec<(String, String)> {
+    let Some(Value::Map(g)) = dest.get(GLOBAL) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (key, v) in g {
+        if let Value::Map(inner) = v {
+            for (k2, v2) in inner {
+                if matches!(v2, Value::Map(_)) {
+                    out.push((key.clone(), k2.clone()));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn global_at<'a>(m: &'a Map, key: &str, k2: &str) -> Option<&'a Value> {
+    m.get(GLOBAL)?.get(key)?.get(k2)
+}
+
+fn chart_of<'a>(chart: &'a Chart, name: &str) -> Option<&'a Chart> {
+    chart.dependencies.iter().find(|c| c.name() == name)
+}
+
+/// Sets `global.key.k2` to `v` in a subchart section and, recursively, its subcharts'
+/// sections, wherever it is a mapping.
+fn overwrite_shared(section: &mut Map, key: &str, k2: &str, v: &Value, chart: Option<&Chart>) {
+    if let Some(Value::Map(slot)) = section.get_mut(GLOBAL).and_then(|g| g.get_mut(key))
+        && matches!(slot.get(k2), Some(Value::Map(_)))
+    {
+        slot.insert(k2.to_string(), v.clone());
+    }
+    let Some(chart) = chart else {
+        return;
+    };
+    for sub in &chart.dependencies {
+        if let Some(Value::Map(inner)) = section.get_mut(sub.name()) {
+            overwrite_shared(inner, key, k2, v, Some(sub));
+        }
+    }
 }
 
 /// Copies the parent's `global` into a subchart's section (see the module rules).
@@ -149,8 +222,11 @@ fn coalesce_globals(dest: &mut Map, parent: &Map) {
 
 /// Merges `src` under `dst` (`dst` wins), see the module rules.
 pub fn coalesce_tables(dst: &mut Map, mut src: Map, merge: bool) {
-    let src_non_null: std::collections::HashSet<String> =
-        src.iter().filter(|(_, v)| !v.is_null()).map(|(k, _)| k.clone()).collect();
+    let src_non_null: std::collections::HashSet<String> = src
+        .iter()
+        .filter(|(_, v)| !v.is_null())
+        .map(|(k, _)| k.clone())
+        .collect();
     for (k, v) in dst.iter() {
         if v.is_null() {
             src.insert(k.clone(), Value::Null);
@@ -198,6 +274,47 @@ mod tests {
         let mut dst = map("a: {b: null}\n");
         coalesce_tables(&mut dst, map("a: {b: 1}\n"), true);
         assert_eq!(dst, map("a: {b: null}\n"));
+    }
+
+    fn tree() -> impl proptest::strategy::Strategy<Value = Map> {
+        use proptest::prelude::*;
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<i64>().prop_map(Value::Int),
+            "[a-z]{0,4}".prop_map(Value::String),
+            proptest::collection::vec(any::<bool>().prop_map(Value::Bool), 0..3).prop_map(Value::Seq),
+        ];
+        let value = leaf.prop_recursive(3, 24, 4, |inner| {
+            proptest::collection::vec(("[a-c]", inner), 0..4).prop_map(|kv| Value::Map(kv.into_iter().collect()))
+        });
+        proptest::collection::vec(("[a-e]", value), 0..5).prop_map(|kv| kv.into_iter().collect())
+    }
+
+    proptest::proptest! {
+        /// An empty values layer changes nothing, on either side.
+        #[test]
+        fn empty_layer_changes_nothing(m in tree()) {
+            let mut over_empty = Map::new();
+            merge_maps(&mut over_empty, m.clone());
+            proptest::prop_assert_eq!(&over_empty, &m);
+            let mut under = m.clone();
+            merge_maps(&mut under, Map::new());
+            proptest::prop_assert_eq!(&under, &m);
+            let mut coalesced = m.clone();
+            coalesce_tables(&mut coalesced, Map::new(), true);
+            proptest::prop_assert_eq!(&coalesced, &m);
+        }
+
+        /// Merging (nulls kept) is idempotent: layering the same defaults twice equals
+        /// once. (Coalescing is not: a user null deletes a default once.)
+        #[test]
+        fn merging_twice_equals_once(user in tree(), defaults in tree()) {
+            let mut once = user.clone();
+            coalesce_tables(&mut once, defaults.clone(), true);
+            let mut twice = once.clone();
+            coalesce_tables(&mut twice, defaults, true);
+            proptest::prop_assert_eq!(twice, once);
+        }
     }
 
     #[test]

@@ -152,14 +152,18 @@ impl Parser {
             Mode::String | Mode::Literal => Ok(Value::String(text)),
             Mode::File => match fs_err::read(&text) {
                 Ok(bytes) => Ok(Value::String(String::from_utf8_lossy(&bytes).into_owned())),
-                Err(e) => fail(format!("reading file '{text}': {}", e.kind())),
+                Err(e) => fail(format!("reading file '{text}': {}", crate::chart::io_message(&e))),
             },
             Mode::Json => unreachable!("JSON values are read by json_value"),
         }
     }
 
     fn key(&mut self, data: &mut Map, level: usize) -> Result<(), Stop> {
-        let stops: &[char] = if self.literal() { &['=', '[', '.'] } else { &['=', '[', ',', '.'] };
+        let stops: &[char] = if self.literal() {
+            &['=', '[', '.']
+        } else {
+            &['=', '[', ',', '.']
+        };
         let (k, last) = self.until(stops);
         match last {
             None if k.is_empty() => Err(Stop::Eof),
@@ -275,16 +279,24 @@ impl Parser {
         true
     }
 
+    /// Reads one JSON value and moves past it. As Go's JSON decoder, a value ends where
+    /// its syntax ends, even when other text follows at once (`1x` is 1, then `x`).
     fn json_value(&mut self) -> Result<Value, Stop> {
         let rest: String = self.s[self.i..].iter().collect();
         let mut stream = serde_json::Deserializer::from_str(&rest).into_iter::<serde_json::Value>();
-        let v = match stream.next() {
-            Some(Ok(v)) => v,
+        let (v, consumed_bytes) = match stream.next() {
+            Some(Ok(v)) => (v, stream.byte_offset()),
+            Some(Err(e)) if e.to_string().starts_with("trailing characters") => {
+                let end = byte_offset(&rest, e.line(), e.column()).saturating_sub(1);
+                match serde_json::from_str(&rest[..end]) {
+                    Ok(v) => (v, end),
+                    Err(e) => return fail(format!("invalid JSON: {e}")),
+                }
+            }
             Some(Err(e)) => return fail(format!("invalid JSON: {e}")),
             None => return fail("invalid JSON: no value".into()),
         };
-        let consumed = rest[..stream.byte_offset()].chars().count();
-        self.i += consumed;
+        self.i += rest[..consumed_bytes].chars().count();
         self.empty_value();
         Ok(Value::from_json(&v))
     }
@@ -292,7 +304,8 @@ impl Parser {
     fn index(&mut self) -> Result<i64, Stop> {
         let (text, last) = self.until(&[']']);
         if last.is_none() {
-            return fail(format!("error parsing index: '{text}' is not closed with ']'"));
+            // Helm treats input ending inside an index as the end of input (nothing set).
+            return Err(Stop::Eof);
         }
         text.parse::<i64>()
             .map_err(|_| Stop::Fail(format!("error parsing index: '{text}' is not a number")))
@@ -352,6 +365,16 @@ impl Parser {
     }
 }
 
+/// The byte offset of a 1-based line and column (serde_json counts columns in bytes).
+fn byte_offset(text: &str, line: usize, column: usize) -> usize {
+    let line_start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    (line_start + column).min(text.len())
+}
+
 fn set(data: &mut Map, key: &str, value: Value) {
     if !key.is_empty() {
         data.insert(key.to_string(), value);
@@ -362,7 +385,9 @@ fn set_index(mut list: Vec<Value>, idx: i64, value: Value) -> (Vec<Value>, Resul
     if idx > MAX_INDEX {
         return (
             list,
-            fail(format!("index of {idx} is greater than maximum supported index of {MAX_INDEX}")),
+            fail(format!(
+                "index of {idx} is greater than maximum supported index of {MAX_INDEX}"
+            )),
         );
     }
     let idx = idx as usize;
@@ -379,8 +404,7 @@ pub fn to_set_arg(m: &Map) -> String {
     fn esc(s: &str, extra: &[char]) -> String {
         let mut out = String::new();
         for c in s.chars() {
-            if c == '\\' || c == ',' || c == '=' || c == '.' || c == '[' || c == '{' || c == '}' || extra.contains(&c)
-            {
+            if c == '\\' || c == ',' || c == '=' || c == '.' || c == '[' || c == '{' || c == '}' || extra.contains(&c) {
                 out.push('\\');
             }
             out.push(c);
@@ -453,6 +477,7 @@ mod tests {
         ok("a.b.c=1,a.b.d=2", "a: {b: {c: 1, d: 2}}");
         ok("a.b=", "a: {b: ''}");
         ok("a=x=y", "a: x=y");
+        ok("a=1,b[2", "a: 1");
     }
 
     #[test]
@@ -465,6 +490,7 @@ mod tests {
             "a[-1]=x",
             "a[x]=y",
             "a[0]b=c",
+            "a[1]x",
             "a[65537]=x",
             "a=1,a.b=2",
             "a.b=1,a[0]=2",
@@ -485,8 +511,40 @@ mod tests {
         parse_into(r#"a={"x":[1,"y"]},b=,c= 2 ,d[1]=null"#, &mut m, Mode::Json).unwrap();
         assert_eq!(m, yaml("{a: {x: [1, 'y']}, b: null, c: 2, d: [null, null]}"));
         let mut m = Map::new();
+        parse_into("a=1x=2,b=truez=[3]", &mut m, Mode::Json).unwrap();
+        assert_eq!(m, yaml("{a: 1, x: 2, b: true, z: [3]}"));
+        let mut m = Map::new();
         parse_into(r"a.b=x,y=z\.w", &mut m, Mode::Literal).unwrap();
         assert_eq!(m, yaml(r"{a: {b: 'x,y=z\.w'}}"));
+    }
+
+    fn scalar() -> impl proptest::strategy::Strategy<Value = Value> {
+        use proptest::prelude::*;
+        prop_oneof![
+            any::<i64>().prop_map(Value::Int),
+            any::<bool>().prop_map(Value::Bool),
+            Just(Value::Null),
+            "s[a-z0-9 ,.=\\\\{}\\[\\]_-]{0,8}".prop_map(Value::String),
+        ]
+    }
+
+    fn tree() -> impl proptest::strategy::Strategy<Value = Map> {
+        use proptest::prelude::*;
+        let key = "[a-z][a-z0-9.,=_-]{0,6}";
+        let leaf = prop_oneof![scalar(), proptest::collection::vec(scalar(), 1..4).prop_map(Value::Seq),];
+        let value = leaf.prop_recursive(3, 16, 4, move |inner| {
+            proptest::collection::vec((key, inner), 1..4).prop_map(|kv| Value::Map(kv.into_iter().collect()))
+        });
+        proptest::collection::vec((key, value), 1..5).prop_map(|kv| kv.into_iter().collect())
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn set_parses_back_to_what_it_prints(m in tree()) {
+            let printed = to_set_arg(&m);
+            let back = parse(&printed).map_err(|e| proptest::test_runner::TestCaseError::fail(format!("{printed}: {e}")))?;
+            proptest::prop_assert_eq!(back, m, "{}", printed);
+        }
     }
 
     #[test]
