@@ -7,5 +7,6 @@ pub mod chart;
 pub mod cluster;
 pub mod lint;
 pub mod overlay;
+pub mod pipeline;
 pub mod resource;
 pub mod yaml;

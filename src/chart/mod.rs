@@ -8,11 +8,13 @@
 
 pub mod archive;
 pub mod constraint;
+pub mod create;
 mod fields;
 mod ignore;
 mod load;
 mod metadata;
 pub mod package;
+pub mod render;
 pub mod values;
 
 use std::path::PathBuf;

@@ -37,8 +37,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         },
         allow_remote: args.allow_remote,
         enable_helm: args.enable_helm,
-        // The chart engine is wired in by `pipeline`; until then charts cannot render.
-        chart_renderer: None,
+        chart_renderer: Some(std::sync::Arc::new(rudder::pipeline::LocalChartRenderer)),
+        ..Default::default()
     };
     let docs = overlay::build(&args.dir, &opts)?;
     let values: Vec<_> = docs.into_iter().map(|d| d.value).collect();

@@ -7,8 +7,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
-use rudder::lint::{self, Format, Input, KubeVersion, Options, RenderedChart, Severity, Target};
+use rudder::lint::{self, Format, Input, KubeVersion, Options, Severity, Target};
 use rudder::overlay::{self, BuildOptions};
+use rudder::pipeline;
+
+use super::values_flags::ValuesFlags;
 
 /// Lint manifests, overlays and charts: strict schema validation against the Kubernetes
 /// OpenAPI (and CRDs in the input), deprecated and removed APIs, best-practice rules.
@@ -47,6 +50,9 @@ pub struct Args {
     /// Report namespaced objects without metadata.namespace.
     #[arg(long)]
     require_namespace: bool,
+    /// Values for charts (as `rudder template` takes them).
+    #[command(flatten)]
+    values: ValuesFlags,
     /// List the rules with their severity and explanation, then exit.
     #[arg(long, exclusive = true)]
     list_rules: bool,
@@ -75,10 +81,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 Ok(docs) => input.add_documents(docs),
                 Err(e) => input.problem("build-error", &dir.display().to_string(), 0, format!("{e:#}")),
             },
-            Target::Chart(dir) => match render_chart(dir) {
-                Ok(chart) => input.add_chart(chart),
-                Err(e) => return Ok(usage_error(&e)),
-            },
+            Target::Chart(dir) => {
+                let kube = args.kube_version.map(|v| (v.major, v.minor));
+                input.add_chart(pipeline::lint_chart(dir, &args.values.to_options(), kube));
+            }
             _ => input.read(t)?,
         }
     }
@@ -97,15 +103,6 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     out.write_all(text.as_bytes())?;
     out.flush()?;
     Ok(code)
-}
-
-/// Renders a chart for linting. The chart engine is wired in by `pipeline`; this build
-/// has none yet, so charts are refused with a one-line error.
-fn render_chart(dir: &Path) -> anyhow::Result<RenderedChart> {
-    anyhow::bail!(
-        "{}: linting charts needs the chart engine (rudder template), which this build does not include yet",
-        dir.display()
-    )
 }
 
 fn usage_error(e: &anyhow::Error) -> ExitCode {

@@ -7,12 +7,14 @@ use clap::{Parser, Subcommand};
 
 mod apply;
 mod build;
+mod create;
 mod delete;
 mod diff;
 mod lint;
 mod overlay;
 mod package;
 mod show;
+mod template;
 mod values;
 mod values_flags;
 
@@ -39,6 +41,8 @@ enum Command {
     Values(values::Args),
     Show(show::Args),
     Package(package::Args),
+    Template(template::Args),
+    Create(create::Args),
 }
 
 /// Parses arguments, runs the command and maps the outcome to an exit code:
@@ -57,6 +61,8 @@ pub fn main() -> ExitCode {
         Command::Values(args) => values::run(args).map(|()| ExitCode::SUCCESS),
         Command::Show(args) => show::run(args).map(|()| ExitCode::SUCCESS),
         Command::Package(args) => package::run(args).map(|()| ExitCode::SUCCESS),
+        Command::Template(args) => template::run(args).map(|()| ExitCode::SUCCESS),
+        Command::Create(args) => create::run(args).map(|()| ExitCode::SUCCESS),
     };
     match result {
         Ok(code) => code,

@@ -48,6 +48,9 @@ pub struct BuildOptions {
     pub enable_helm: bool,
     /// What renders charts when `enable_helm` is set (`pipeline` supplies the chart engine).
     pub chart_renderer: Option<std::sync::Arc<dyn super::helm::ChartRenderer>>,
+    /// In-memory YAML streams (source name, bytes) taken as the first resources of the
+    /// top kustomization, e.g. a chart's rendered documents (`rudder template --post-render`).
+    pub extra_resources: Vec<(String, Vec<u8>)>,
 }
 
 /// Builds the kustomization in `dir` and returns its objects in output order.
@@ -172,6 +175,13 @@ impl State {
         };
         self.tables.push(start);
 
+        if matches!(role, Role::Top) {
+            for (source, bytes) in &self.opts.extra_resources {
+                for r in resources_from_bytes(bytes, source)? {
+                    rm.append(r)?;
+                }
+            }
+        }
         for (i, entry) in k.resources.iter().enumerate() {
             let field = format!("resources[{i}]");
             if let Some(kind) = remote::classify(entry) {

@@ -138,19 +138,31 @@ fn lint_usage_errors_exit_2_with_one_line() {
     }
 }
 
+/// A chart directory is rendered (with values flags) and linted: chart problems (values
+/// schema, template errors) are findings under the `chart` rule, rendered objects go
+/// through the manifest rules with their template as source.
 #[test]
-fn lint_charts_are_routed_to_the_chart_path() {
+fn lint_charts_render_then_lint() {
     let t = tempfile::tempdir().unwrap();
-    std::fs::create_dir(t.path().join("mychart")).unwrap();
+    let c = t.path().join("mychart");
+    std::fs::create_dir_all(c.join("templates")).unwrap();
+    std::fs::write(c.join("Chart.yaml"), "apiVersion: v2\nname: mychart\nversion: 0.1.0\n").unwrap();
+    std::fs::write(c.join("values.yaml"), "image: nginx:1.27\n").unwrap();
     std::fs::write(
-        t.path().join("mychart/Chart.yaml"),
-        "apiVersion: v2\nname: mychart\nversion: 0.1.0\n",
+        c.join("templates/pod.yaml"),
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: web\n    image: {{ Values.image | required(\"image is required\") }}\n",
     )
     .unwrap();
-    let out = rudder(t.path(), &["lint", "mychart"]);
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(err.lines().count(), 1, "{err}");
-    assert!(err.starts_with("error: mychart: linting charts needs"), "{err}");
+    let out = rudder(t.path(), &["lint", "mychart", "--set", "image=nginx:latest"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("mychart/templates/pod.yaml:8: Pod/web: spec.containers[0].image"), "{text}");
+    assert!(text.contains("(image-tag)"), "{text}");
+    let out = rudder(t.path(), &["lint", "mychart", "--set", "image=null"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("image is required (chart)"), "{text}");
+    assert_eq!(text.lines().filter(|l| l.starts_with("[ERROR]")).count(), 1, "{text}");
 }
 
 /// What GitHub code scanning requires of an upload: SARIF 2.1.0, one run with a driver

@@ -1,8 +1,10 @@
 //! The one integration test binary; each area is a submodule.
 
+mod charts_examples;
 mod chart_load;
 mod chart_values;
 mod cli_build;
+mod create;
 mod e2e;
 mod help;
 mod layers;
@@ -12,4 +14,6 @@ mod overlay_golden;
 mod package;
 mod remote;
 mod support;
+mod template;
+mod templates_doc;
 mod testserver;

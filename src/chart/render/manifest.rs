@@ -1,0 +1,308 @@
+//! Rendered text to manifests, as Helm turns it: each file split into documents at `---`
+//! lines, blank documents dropped, hooks (`helm.sh/hook`) set apart, then a stable sort
+//! by Helm's install order of kinds (files in path order, documents in file order).
+
+use std::cmp::Ordering;
+
+use crate::resource::helm_install_index;
+use crate::yaml::{self, Dialect, Value};
+
+use super::error::Error;
+
+/// One rendered document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Manifest {
+    /// The template it came from: `chart/templates/file.yaml`.
+    pub source: String,
+    /// Its text as rendered (leading blank lines removed).
+    pub content: String,
+    /// Its `kind` ("" when it has none, e.g. a document holding only comments).
+    pub kind: String,
+    /// The hook events of `helm.sh/hook`, empty for a plain manifest.
+    pub hooks: Vec<String>,
+}
+
+/// Hook events Helm knows; a document naming another is dropped, as Helm drops it.
+const HOOK_EVENTS: &[&str] = &[
+    "pre-install",
+    "post-install",
+    "pre-delete",
+    "post-delete",
+    "pre-upgrade",
+    "post-upgrade",
+    "pre-rollback",
+    "post-rollback",
+    "test",
+    "test-success",
+];
+
+/// Splits rendered text into documents: a separator is a line starting with `---`
+/// followed by nothing or by spaces or tabs (what follows them belongs to the next
+/// document). Blank documents are dropped, leading whitespace removed.
+pub fn split_documents(text: &str) -> Vec<&str> {
+    let mut docs = Vec::new();
+    let mut start = 0;
+    let mut line_start = 0;
+    while line_start <= text.len() {
+        let line_end = text[line_start..].find('\n').map_or(text.len(), |p| line_start + p);
+        let line = &text[line_start..line_end];
+        if let Some(rest) = line.strip_prefix("---") {
+            let rest = rest.strip_suffix('\r').unwrap_or(rest);
+            let sep_end = if rest.is_empty() {
+                Some(line_start + 3)
+            } else if rest.starts_with([' ', '\t']) {
+                Some(line_start + 3 + (rest.len() - rest.trim_start_matches([' ', '\t']).len()))
+            } else {
+                None
+            };
+            if let Some(sep_end) = sep_end {
+                docs.push(&text[start..line_start]);
+                start = sep_end;
+            }
+        }
+        if line_end >= text.len() {
+            break;
+        }
+        line_start = line_end + 1;
+    }
+    docs.push(&text[start..]);
+    docs.into_iter()
+        .filter(|d| !d.trim().is_empty())
+        .map(|d| d.trim_start())
+        .collect()
+}
+
+/// The head of a document read from its top-level lines, for the common case of a plain
+/// block mapping without hook annotations: its `kind` ("" when absent). `None` when the
+/// document needs the full parser (flow style, anchors, quoted or odd keys, duplicate
+/// `kind`, any mention of `helm.sh/hook`).
+///
+/// Departure from Helm, for speed: a document taking this path is not checked to be valid
+/// YAML here; whatever consumes the output (an overlay, `lint`, `apply`) parses it.
+fn fast_head(doc: &str) -> Option<String> {
+    if doc.contains("helm.sh/hook") {
+        return None;
+    }
+    let mut kind: Option<&str> = None;
+    for line in doc.split('\n') {
+        let Some(&first) = line.as_bytes().first() else {
+            continue;
+        };
+        if first == b' ' || first == b'#' || line == "\r" {
+            continue;
+        }
+        if b"-{[?&*!|>%'\"\t@`,".contains(&first) {
+            return None;
+        }
+        if let Some(rest) = line.strip_prefix("kind:") {
+            let v = rest.trim();
+            let plain = v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.');
+            if kind.is_some() || !plain || v == "null" || v == "Null" || v == "NULL" {
+                return None;
+            }
+            kind = Some(v);
+        } else if !line.contains(": ") && !line.trim_end().ends_with(':') {
+            return None;
+        } else if let Some((_, value)) = line.split_once(": ")
+            && !closed_on_its_line(value.trim())
+        {
+            return None;
+        }
+    }
+    Some(kind.unwrap_or_default().to_string())
+}
+
+/// Whether a top-level value that opens a flow collection or a quoted scalar also closes
+/// it on its line (anything else is left to the full parser).
+fn closed_on_its_line(v: &str) -> bool {
+    match v.as_bytes().first() {
+        Some(b'[') | Some(b'{') => {
+            let (mut depth, mut quote) = (0i32, None);
+            for c in v.chars() {
+                match (quote, c) {
+                    (Some(q), c) if c == q => quote = None,
+                    (Some(_), _) => {}
+                    (None, '"' | '\'') => quote = Some(c),
+                    (None, '[' | '{') => depth += 1,
+                    (None, ']' | '}') => depth -= 1,
+                    _ => {}
+                }
+            }
+            depth == 0 && quote.is_none()
+        }
+        Some(b'"') => v.len() > 1 && v.ends_with('"') && !v.ends_with("\\\""),
+        Some(b'\'') => v.len() > 1 && v.ends_with('\''),
+        _ => true,
+    }
+}
+
+/// The head of a document: its kind and hook events. `first_line` is the line of the
+/// rendered file where the document starts (for messages).
+fn head(doc: &str, source: &str, first_line: usize) -> Result<(String, Option<String>), Error> {
+    if let Some(kind) = fast_head(doc) {
+        return Ok((kind, None));
+    }
+    let parsed = yaml::parse_stream(doc, Dialect::Helm, source).map_err(|e| Error::ParseOutput {
+        file: source.to_string(),
+        message: format!("line {} of the output: {}", first_line + e.line.max(1) - 1, e.message),
+    })?;
+    let value = parsed.into_iter().next().map(|d| d.value).unwrap_or(Value::Null);
+    match &value {
+        Value::Null | Value::Map(_) => {}
+        other => {
+            return Err(Error::ParseOutput {
+                file: source.to_string(),
+                message: format!("a document must be a mapping, found {}", other.type_name()),
+            });
+        }
+    }
+    let kind = match value.get("kind") {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::String(s)) => s.clone(),
+        Some(other) => {
+            return Err(Error::ParseOutput {
+                file: source.to_string(),
+                message: format!("kind: expected a string, found {}", other.type_name()),
+            });
+        }
+    };
+    let hook = value
+        .pointer(&["metadata", "annotations", "helm.sh/hook"])
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    Ok((kind, hook))
+}
+
+/// Splits and sorts rendered files (template name, text; partials and NOTES already
+/// left out). Returns the manifests and the hooks, each in install order.
+///
+/// # Errors
+/// A document that is not YAML, or whose `kind` is not a string.
+pub fn sort(mut files: Vec<(String, String)>) -> Result<(Vec<Manifest>, Vec<Manifest>), Error> {
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut manifests = Vec::new();
+    let mut hooks = Vec::new();
+    for (source, text) in &files {
+        if text.trim().is_empty() {
+            continue;
+        }
+        for doc in split_documents(text) {
+            // `doc` is a slice of `text`: its offset gives its first line.
+            let offset = doc.as_ptr() as usize - text.as_ptr() as usize;
+            let first_line = 1 + text.as_bytes()[..offset].iter().filter(|b| **b == b'\n').count();
+            let (kind, hook) = head(doc, source, first_line)?;
+            let mut m = Manifest {
+                source: source.clone(),
+                content: doc.to_string(),
+                kind,
+                hooks: Vec::new(),
+            };
+            match hook {
+                None => manifests.push(m),
+                Some(events) => {
+                    let events: Vec<String> = events.split(',').map(|e| e.trim().to_lowercase()).collect();
+                    if events.iter().all(|e| HOOK_EVENTS.contains(&e.as_str())) {
+                        m.hooks = events;
+                        hooks.push(m);
+                    }
+                }
+            }
+        }
+    }
+    manifests.sort_by(|a, b| by_kind(&a.kind, &b.kind));
+    hooks.sort_by(|a, b| by_kind(&a.kind, &b.kind));
+    Ok((manifests, hooks))
+}
+
+/// Helm's order of kinds: known kinds by install order, then unknown kinds
+/// alphabetically; equal kinds keep their order (the sort is stable).
+fn by_kind(a: &str, b: &str) -> Ordering {
+    const UNKNOWN: usize = usize::MAX;
+    let rank = |k: &str| {
+        let i = helm_install_index(k);
+        if i == helm_install_index("\u{0}unknown") {
+            UNKNOWN
+        } else {
+            i
+        }
+    };
+    match (rank(a), rank(b)) {
+        (UNKNOWN, UNKNOWN) => a.cmp(b),
+        (x, y) => x.cmp(&y),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fast_head_agrees_with_the_parser_or_steps_aside() {
+        let docs = [
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  kind: nope\n",
+            "# only a comment\n",
+            "kind: Service # trailing\n",
+            "{kind: Flow}\n",
+            "kind: 'Quoted'\n",
+            "metadata:\n  name: x\n",
+            "kind: A\nkind: B\n",
+            "kind: Pod\nmetadata:\n  annotations:\n    helm.sh/hook: test\n",
+        ];
+        for d in docs {
+            if let Some(k) = fast_head(d) {
+                assert_eq!(k, head_slow(d), "{d}");
+            }
+        }
+        assert_eq!(fast_head(docs[0]).as_deref(), Some("ConfigMap"));
+        assert_eq!(fast_head(docs[3]), None);
+        assert_eq!(fast_head(docs[7]), None);
+    }
+
+    fn head_slow(doc: &str) -> String {
+        let v = yaml::parse_stream(doc, Dialect::Helm, "t")
+            .unwrap()
+            .into_iter()
+            .next()
+            .map(|d| d.value)
+            .unwrap_or(Value::Null);
+        v.get("kind").and_then(Value::as_str).unwrap_or("").to_string()
+    }
+
+    #[test]
+    fn splits_at_separator_lines_only() {
+        let docs = split_documents("a: 1\n---\nb: 2   \n  \n---   \nc: 3\n---\n\n---\n\nd: \"4---\"\n---x\n");
+        assert_eq!(docs, vec!["a: 1\n", "b: 2   \n  \n", "c: 3\n", "d: \"4---\"\n---x\n"]);
+    }
+
+    #[test]
+    fn sorts_by_kind_then_file_order() {
+        let files = vec![
+            (
+                "c/templates/b.yaml".to_string(),
+                "kind: Service\n---\nkind: Zeta\n---\n# only a comment\n".to_string(),
+            ),
+            (
+                "c/templates/a.yaml".to_string(),
+                "kind: Deployment\n---\nkind: Alpha\n---\nkind: ServiceAccount\n".to_string(),
+            ),
+        ];
+        let (m, h) = sort(files).unwrap();
+        let kinds: Vec<&str> = m.iter().map(|m| m.kind.as_str()).collect();
+        assert_eq!(
+            kinds,
+            vec!["ServiceAccount", "Service", "Deployment", "", "Alpha", "Zeta"]
+        );
+        assert!(h.is_empty());
+    }
+
+    #[test]
+    fn hooks_are_set_apart_and_unknown_ones_dropped() {
+        let files = vec![(
+            "c/templates/h.yaml".to_string(),
+            "kind: Job\nmetadata:\n  annotations:\n    helm.sh/hook: pre-install\n---\nkind: Job\nmetadata:\n  annotations:\n    helm.sh/hook: bogus\n".to_string(),
+        )];
+        let (m, h) = sort(files).unwrap();
+        assert!(m.is_empty());
+        assert_eq!(h.len(), 1);
+    }
+}

@@ -1,0 +1,285 @@
+//! The one path from a chart to documents that commands share: load the chart, compute
+//! its values, render its templates, then (optionally) feed the rendered documents to an
+//! overlay as its resources (`--post-render DIR`). Also the chart engine behind an
+//! overlay's `helmCharts:` ([`LocalChartRenderer`]).
+//!
+//! Holds no command-line concerns: callers pass library options and print the result.
+
+use std::path::{Path, PathBuf};
+
+use crate::chart::render::{self, RenderOptions, Rendered, StreamOptions};
+use crate::chart::values::{self, ValueOptions};
+use crate::chart::{self, Chart};
+use crate::overlay::{self, BuildOptions, HelmChartSpec};
+use crate::resource::Document;
+use crate::yaml::{self, Dialect, Map, Value};
+
+/// Why the pipeline stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Chart(Box<chart::Error>),
+    #[error(transparent)]
+    Values(Box<values::Error>),
+    #[error(transparent)]
+    Render(Box<render::Error>),
+    #[error(transparent)]
+    ShowOnly(#[from] render::ShowOnlyError),
+    #[error("post-render {}", dir.display())]
+    PostRender {
+        dir: PathBuf,
+        #[source]
+        source: Box<overlay::Error>,
+    },
+}
+
+impl From<chart::Error> for Error {
+    fn from(e: chart::Error) -> Self {
+        Error::Chart(Box::new(e))
+    }
+}
+
+impl From<values::Error> for Error {
+    fn from(e: values::Error) -> Self {
+        Error::Values(Box::new(e))
+    }
+}
+
+impl From<render::Error> for Error {
+    fn from(e: render::Error) -> Self {
+        Error::Render(Box::new(e))
+    }
+}
+
+/// A chart, its final values and its rendered documents.
+#[derive(Debug, Clone)]
+pub struct ChartOutput {
+    /// The chart as rendered: disabled subcharts dropped, aliases applied.
+    pub chart: Chart,
+    pub values: Value,
+    pub rendered: Rendered,
+}
+
+/// Loads the chart at `path` (directory or .tgz), computes its values and renders it.
+///
+/// # Errors
+/// The chart, its values or its templates, naming file and field or line.
+pub fn render_chart(path: &Path, values: &ValueOptions, opts: &RenderOptions) -> Result<ChartOutput, Error> {
+    let chart = chart::load(path)?;
+    render_loaded(&chart, values, opts)
+}
+
+/// Like [`render_chart`] for a chart already loaded.
+///
+/// # Errors
+/// As [`render_chart`].
+pub fn render_loaded(chart: &Chart, values: &ValueOptions, opts: &RenderOptions) -> Result<ChartOutput, Error> {
+    let (chart, values) = values::compute(chart, values)?;
+    let rendered = render::render(&chart, &values, opts)?;
+    Ok(ChartOutput {
+        chart,
+        values,
+        rendered,
+    })
+}
+
+/// Builds the kustomization in `dir` with the selected rendered documents as its first
+/// resources and returns the overlay's result.
+///
+/// # Errors
+/// A `--show-only` that selects nothing, or anything the overlay refuses.
+pub fn post_render(rendered: &Rendered, stream: &StreamOptions, dir: &Path) -> Result<Vec<Document>, Error> {
+    let text = render::to_helm_stream(rendered, stream)?;
+    let opts = BuildOptions {
+        extra_resources: vec![("<rendered chart>".to_string(), text.into_bytes())],
+        ..Default::default()
+    };
+    overlay::build(dir, &opts).map_err(|source| Error::PostRender {
+        dir: dir.to_path_buf(),
+        source: Box::new(source),
+    })
+}
+
+/// Renders kustomize `helmCharts:` entries that point at rudder charts in the chart home
+/// (`rudder build --enable-helm`), as kustomize runs `helm template` for them:
+/// - the chart is `chartHome/NAME` (`chartHome/NAME-VERSION` when `repo` and `version` are
+///   set); only local charts are rendered: pulling from `repo` is refused;
+/// - values: `valuesFile` (default: the chart's own `values.yaml`) with `valuesInline` on
+///   top (`valuesMerge: override`, the default), under it (`merge`) or instead of it
+///   (`replace`), then each of `additionalValuesFiles`, later ones winning;
+/// - `releaseName` (default `release-name`: kustomize's `--generate-name` would pick a
+///   random one), `namespace`, `includeCRDs`, `skipHooks`, `skipTests`, `apiVersions`,
+///   `kubeVersion` as `rudder template` takes them.
+#[derive(Debug, Default)]
+pub struct LocalChartRenderer;
+
+impl overlay::ChartRenderer for LocalChartRenderer {
+    fn render(&self, spec: &HelmChartSpec, kustomization_dir: &Path) -> Result<Vec<u8>, String> {
+        let home = kustomization_dir.join(&spec.chart_home);
+        let chart_dir = if !spec.version.is_empty() && !spec.repo.is_empty() {
+            home.join(format!("{}-{}", spec.name, spec.version)).join(&spec.name)
+        } else {
+            home.join(&spec.name)
+        };
+        if !chart_dir.is_dir() {
+            let hint = if spec.repo.is_empty() {
+                ""
+            } else {
+                " (charts are not pulled from repo: fetch it into the chart home first)"
+            };
+            return Err(format!(
+                "chart '{}': no chart at {}{hint}",
+                spec.name,
+                chart_dir.display()
+            ));
+        }
+        let chart = chart::load(&chart_dir).map_err(|e| e.to_string())?;
+        let user = helm_chart_values(spec, kustomization_dir, &chart_dir)?;
+        let (chart, values) = values::compute_with(&chart, user).map_err(|e| e.to_string())?;
+        let mut api_versions = spec.api_versions.clone();
+        api_versions.retain(|v| !v.is_empty());
+        let opts = RenderOptions {
+            release: render::Release {
+                name: if spec.release_name.is_empty() {
+                    "release-name".to_string()
+                } else {
+                    spec.release_name.clone()
+                },
+                namespace: if spec.namespace.is_empty() {
+                    "default".to_string()
+                } else {
+                    spec.namespace.clone()
+                },
+                ..Default::default()
+            },
+            kube_version: if spec.kube_version.is_empty() {
+                render::KubeVersion::default()
+            } else {
+                render::KubeVersion::parse(&spec.kube_version)?
+            },
+            api_versions,
+            ..Default::default()
+        };
+        let mut rendered = render::render(&chart, &values, &opts).map_err(|e| e.to_string())?;
+        if spec.skip_tests {
+            rendered
+                .hooks
+                .retain(|h| !h.hooks.iter().any(|e| e == "test" || e == "test-success"));
+        }
+        let stream = StreamOptions {
+            include_crds: spec.include_crds,
+            no_hooks: spec.skip_hooks,
+            show_only: Vec::new(),
+        };
+        render::to_helm_stream(&rendered, &stream)
+            .map(String::into_bytes)
+            .map_err(|e| e.to_string())
+    }
+}
+
+/// The user values of one `helmCharts:` entry (see [`LocalChartRenderer`]).
+fn helm_chart_values(spec: &HelmChartSpec, dir: &Path, chart_dir: &Path) -> Result<Map, String> {
+    let read = |path: &Path| -> Result<Map, String> {
+        let text = fs_err::read_to_string(path).map_err(|e| e.to_string())?;
+        let name = path.display().to_string();
+        let docs = yaml::parse_stream(&text, Dialect::Helm, &name).map_err(|e| e.to_string())?;
+        match docs.into_iter().next().map(|d| d.value) {
+            None | Some(Value::Null) => Ok(Map::new()),
+            Some(Value::Map(m)) => Ok(m),
+            Some(other) => Err(format!("{name}: expected a mapping, found {}", other.type_name())),
+        }
+    };
+    let file = if spec.values_file.is_empty() {
+        chart_dir.join("values.yaml")
+    } else {
+        dir.join(&spec.values_file)
+    };
+    let base = if file.exists() || !spec.values_file.is_empty() {
+        read(&file)?
+    } else {
+        Map::new()
+    };
+    let inline = match &spec.values_inline {
+        Some(Value::Map(m)) if !m.is_empty() => Some(m.clone()),
+        _ => None,
+    };
+    let mut user = match (inline, spec.values_merge.as_str()) {
+        (None, _) => base,
+        (Some(i), "replace") => i,
+        (Some(i), "merge") => merged(i, base),
+        (Some(i), _) => merged(base, i),
+    };
+    for f in &spec.additional_values_files {
+        user = merged(user, read(&dir.join(f))?);
+    }
+    Ok(user)
+}
+
+/// `top` laid over `base`: mappings merged key by key, anything else replaced.
+fn merged(mut base: Map, top: Map) -> Map {
+    for (k, v) in top {
+        match (base.get_mut(&k), v) {
+            (Some(Value::Map(b)), Value::Map(t)) => {
+                let inner = std::mem::take(b);
+                *b = merged(inner, t);
+            }
+            (_, v) => {
+                base.insert(k, v);
+            }
+        }
+    }
+    base
+}
+
+/// Renders a chart for `rudder lint`, as `helm lint` checks one: Chart.yaml and the chart's
+/// files load, the values (with `values`) pass the schemas, and the templates render. Each
+/// failure becomes a chart problem (the linter reports it under its `chart` rule) instead
+/// of stopping the run; what rendered is returned for the manifest rules.
+pub fn lint_chart(path: &Path, values: &ValueOptions, kube_version: Option<(u32, u32)>) -> crate::lint::RenderedChart {
+    use crate::lint::{ChartProblem, RenderedChart, RenderedTemplate, Severity};
+    let problem = |file: String, message: String| ChartProblem {
+        severity: Severity::Error,
+        file,
+        line: 0,
+        field: String::new(),
+        message,
+    };
+    let shown = path.display().to_string();
+    let mut opts = RenderOptions::default();
+    if let Some((major, minor)) = kube_version {
+        opts.kube_version = render::KubeVersion {
+            major: u64::from(major),
+            minor: u64::from(minor),
+            patch: 0,
+        };
+    }
+    let out = chart::load(path)
+        .map_err(|e| problem(format!("{shown}/Chart.yaml"), e.to_string()))
+        .and_then(|chart| {
+            if let Err(e) = chart.metadata.ensure_kube_version(&opts.kube_version.version()) {
+                return Err(problem(format!("{shown}/Chart.yaml"), e.to_string()));
+            }
+            let (chart, values) =
+                values::compute(&chart, values).map_err(|e| problem(format!("{shown}/values.yaml"), e.to_string()))?;
+            render::render(&chart, &values, &opts).map_err(|e| problem(format!("{shown}/templates"), e.to_string()))
+        });
+    match out {
+        Ok(rendered) => RenderedChart {
+            templates: rendered
+                .crds
+                .iter()
+                .chain(&rendered.manifests)
+                .chain(&rendered.hooks)
+                .map(|m| RenderedTemplate {
+                    source: m.source.clone(),
+                    text: m.content.clone(),
+                })
+                .collect(),
+            problems: Vec::new(),
+        },
+        Err(p) => RenderedChart {
+            templates: Vec::new(),
+            problems: vec![p],
+        },
+    }
+}
