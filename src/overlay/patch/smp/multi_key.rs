@@ -77,13 +77,17 @@ pub(super) fn merge_multi_keyed(
     }
     let new: Vec<&Value> = new.into_iter().map(|(_, pi)| patch[pi]).collect();
     let mut out = collapse_multi_keyed(&new, keys, elem, true);
-    for (d, from) in dest.into_iter().zip(merge_from) {
-        let v = match from {
-            Some(pi) => merge_element(Some(d), patch[pi], elem),
-            None => Some(d),
-        };
-        out.extend(kept(v));
-    }
+    // The object's elements, merged, then put back in their order: one without a
+    // secondary key replaces earlier ones it agrees with.
+    let merged: Vec<Value> = dest
+        .into_iter()
+        .zip(merge_from)
+        .filter_map(|(d, from)| match from {
+            Some(pi) => kept(merge_element(Some(d), patch[pi], elem)),
+            None => kept(Some(d)),
+        })
+        .collect();
+    out.extend(collapse_multi_keyed(&merged.iter().collect::<Vec<_>>(), keys, elem, false));
     out
 }
 
