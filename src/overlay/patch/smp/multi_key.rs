@@ -88,7 +88,12 @@ pub(super) fn merge_multi_keyed(
             None => kept(Some(d)),
         })
         .collect();
-    out.extend(collapse_multi_keyed(&merged.iter().collect::<Vec<_>>(), keys, elem, false));
+    out.extend(collapse_multi_keyed(
+        &merged.iter().collect::<Vec<_>>(),
+        keys,
+        elem,
+        false,
+    ));
     out
 }
 
