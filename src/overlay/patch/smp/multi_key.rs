@@ -65,7 +65,8 @@ pub(super) fn merge_multi_keyed(
     let dest_keys: Vec<Option<Vec<String>>> = dest.iter().map(|d| key_of(d, keys)).collect();
     let mut merge_from: Vec<Option<usize>> = vec![None; dest.len()];
     let mut new: Vec<(Vec<String>, usize)> = Vec::new();
-    for (pi, p) in patch.iter().enumerate() {
+    for pi in surviving(patch, keys) {
+        let p = patch[pi];
         let Some(pk) = key_of(p, keys) else { continue };
         if let Some(di) = dest_keys.iter().position(|dk| dk.as_ref() == Some(&pk)) {
             merge_from[di].get_or_insert(pi);
@@ -77,14 +78,39 @@ pub(super) fn merge_multi_keyed(
     }
     let new: Vec<&Value> = new.into_iter().map(|(_, pi)| patch[pi]).collect();
     let mut out = collapse_multi_keyed(&new, keys, elem, true);
-    for (d, from) in dest.into_iter().zip(merge_from) {
-        let v = match from {
-            Some(pi) => merge_element(Some(d), patch[pi], elem),
-            None => Some(d),
-        };
-        out.extend(kept(v));
-    }
+    // The object's elements, merged, then put back in their order: one without a
+    // secondary key replaces earlier ones it agrees with.
+    let merged: Vec<Value> = dest
+        .into_iter()
+        .zip(merge_from)
+        .filter_map(|(d, from)| match from {
+            Some(pi) => kept(merge_element(Some(d), patch[pi], elem)),
+            None => kept(Some(d)),
+        })
+        .collect();
+    out.extend(collapse_multi_keyed(
+        &merged.iter().collect::<Vec<_>>(),
+        keys,
+        elem,
+        false,
+    ));
     out
+}
+
+/// Indices of the patch elements that survive among themselves: an element setting every
+/// key wins over agreeing ones that do not; of repeats, the first counts.
+fn surviving(patch: &[&Value], keys: &[String]) -> Vec<usize> {
+    let mut out: Vec<(Vec<String>, usize)> = Vec::new();
+    for (i, p) in patch.iter().enumerate() {
+        let Some(k) = key_of(p, keys) else { continue };
+        let partial = k.iter().any(String::is_empty);
+        if out.iter().any(|(o, _)| o == &k || (partial && overlaps(o, &k))) {
+            continue;
+        }
+        out.retain(|(o, _)| !overlaps(o, &k));
+        out.push((k, i));
+    }
+    out.into_iter().map(|(_, i)| i).collect()
 }
 
 /// Two key tuples that agree wherever both are set, with at least one field in common.
