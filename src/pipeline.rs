@@ -184,7 +184,7 @@ fn helm_chart_values(spec: &HelmChartSpec, dir: &Path, chart_dir: &Path) -> Resu
         let name = path.display().to_string();
         let docs = yaml::parse_stream(&text, Dialect::Helm, &name).map_err(|e| e.to_string())?;
         match docs.into_iter().next().map(|d| d.value) {
-            None | Some(Value::Null) => Ok(Map::new()),
+            None | Some(Value::Null) => Ok(Map::default()),
             Some(Value::Map(m)) => Ok(m),
             Some(other) => Err(format!("{name}: expected a mapping, found {}", other.type_name())),
         }
@@ -197,7 +197,7 @@ fn helm_chart_values(spec: &HelmChartSpec, dir: &Path, chart_dir: &Path) -> Resu
     let base = if file.exists() || !spec.values_file.is_empty() {
         read(&file)?
     } else {
-        Map::new()
+        Map::default()
     };
     let inline = match &spec.values_inline {
         Some(Value::Map(m)) if !m.is_empty() => Some(m.clone()),

@@ -259,7 +259,7 @@ impl Metadata {
     pub fn template_value(&self) -> Value {
         let s = |x: &str| Value::String(x.to_string());
         let strs = |xs: &[String]| Value::Seq(xs.iter().map(|x| s(x)).collect());
-        let mut m = Map::new();
+        let mut m = Map::default();
         m.insert("Name".into(), s(&self.name));
         m.insert("Home".into(), s(&self.home));
         m.insert("Sources".into(), strs(&self.sources));
@@ -270,7 +270,7 @@ impl Metadata {
             .maintainers
             .iter()
             .map(|mt| {
-                let mut o = Map::new();
+                let mut o = Map::default();
                 o.insert("Name".into(), s(&mt.name));
                 o.insert("Email".into(), s(&mt.email));
                 o.insert("URL".into(), s(&mt.url));
@@ -291,7 +291,7 @@ impl Metadata {
             .dependencies
             .iter()
             .map(|d| {
-                let mut o = Map::new();
+                let mut o = Map::default();
                 o.insert("Name".into(), s(&d.name));
                 o.insert("Version".into(), s(&d.version));
                 o.insert("Repository".into(), s(&d.repository));

@@ -172,7 +172,7 @@ where
 
 fn empty_of(kind: CreateKind) -> Value {
     match kind {
-        CreateKind::Map | CreateKind::None => Value::Map(Map::new()),
+        CreateKind::Map | CreateKind::None => Value::Map(Map::default()),
         CreateKind::Seq => Value::Seq(Vec::new()),
         CreateKind::Scalar => Value::String(String::new()),
     }
@@ -183,11 +183,11 @@ mod tests {
     use super::*;
 
     fn obj() -> Value {
-        let mut spec = Map::new();
+        let mut spec = Map::default();
         let c1: Map = [("image".to_string(), Value::from("a"))].into_iter().collect();
         let c2: Map = [("image".to_string(), Value::from("b"))].into_iter().collect();
         spec.insert("containers".into(), Value::Seq(vec![Value::Map(c1), Value::Map(c2)]));
-        let mut m = Map::new();
+        let mut m = Map::default();
         m.insert("kind".into(), "Pod".into());
         m.insert("spec".into(), Value::Map(spec));
         Value::Map(m)

@@ -192,7 +192,7 @@ fn chart(item: &Value, field: &str) -> Result<HelmChartSpec, (String, String)> {
 /// # Errors
 /// A malformed field.
 pub fn parse_plugin(config: &Map, field: &str) -> Result<HelmChartSpec, (String, String)> {
-    let mut chart_fields = Map::new();
+    let mut chart_fields = Map::default();
     for (k, v) in config {
         if !matches!(
             k.as_str(),

@@ -257,7 +257,7 @@ impl Kustomization {
     pub fn parse(text: &[u8], file: &str) -> Result<Self, Error> {
         let docs = yaml::parse_bytes(text, Dialect::Helm, file)?;
         let mut docs = docs.into_iter().map(|d| d.value).filter(|v| !v.is_null());
-        let value = docs.next().unwrap_or_else(|| Value::Map(Map::new()));
+        let value = docs.next().unwrap_or_else(|| Value::Map(Map::default()));
         if docs.next().is_some() {
             return Err(Error::field(
                 file,
@@ -458,7 +458,7 @@ impl Reader<'_> {
 
     fn string_map(&self, map: &Map, key: &str) -> Result<Map, Error> {
         match map.get(key) {
-            None | Some(Value::Null) => Ok(Map::new()),
+            None | Some(Value::Null) => Ok(Map::default()),
             Some(Value::Map(m)) => m
                 .iter()
                 .map(|(k, v)| {

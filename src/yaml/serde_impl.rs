@@ -81,7 +81,7 @@ impl<'de> Visitor<'de> for ValueVisitor {
         Ok(Value::Seq(items))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Value, A::Error> {
-        let mut map = Map::with_capacity(a.size_hint().unwrap_or(0).min(4096));
+        let mut map = Map::with_capacity_and_hasher(a.size_hint().unwrap_or(0).min(4096), Default::default());
         while let Some((k, v)) = a.next_entry::<String, Value>()? {
             if map.insert(k.clone(), v).is_some() {
                 return Err(de::Error::custom(format!("duplicate key {k:?}")));

@@ -6,8 +6,10 @@
 
 use indexmap::IndexMap;
 
-/// An ordered mapping from string keys to values.
-pub type Map = IndexMap<String, Value>;
+/// An ordered mapping from string keys to values. Hashed with foldhash rather than
+/// SipHash: lookups are a fifth of lint's time on big inputs, and order (the only thing
+/// output depends on) comes from insertion, not from the hasher.
+pub type Map = IndexMap<String, Value, foldhash::fast::RandomState>;
 
 /// One node of a document.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -123,7 +125,7 @@ impl Value {
         for k in path {
             let m = match cur {
                 Value::Null => {
-                    *cur = Value::Map(Map::new());
+                    *cur = Value::Map(Map::default());
                     cur.as_map_mut()?
                 }
                 Value::Map(m) => m,
@@ -132,7 +134,7 @@ impl Value {
             cur = m.entry((*k).to_string()).or_insert(Value::Null);
         }
         if cur.is_null() {
-            *cur = Value::Map(Map::new());
+            *cur = Value::Map(Map::default());
         }
         cur.as_map_mut()
     }

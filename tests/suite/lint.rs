@@ -156,7 +156,10 @@ fn lint_charts_render_then_lint() {
     let out = rudder(t.path(), &["lint", "mychart", "--set", "image=nginx:latest"]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{text}");
-    assert!(text.contains("mychart/templates/pod.yaml:8: Pod/web: spec.containers[0].image"), "{text}");
+    assert!(
+        text.contains("mychart/templates/pod.yaml:8: Pod/web: spec.containers[0].image"),
+        "{text}"
+    );
     assert!(text.contains("(image-tag)"), "{text}");
     let out = rudder(t.path(), &["lint", "mychart", "--set", "image=null"]);
     let text = String::from_utf8_lossy(&out.stdout);

@@ -1,8 +1,8 @@
 //! The one integration test binary; each area is a submodule.
 
-mod charts_examples;
 mod chart_load;
 mod chart_values;
+mod charts_examples;
 mod cli_build;
 mod create;
 mod e2e;

@@ -32,7 +32,7 @@ pub fn from_jinja(v: &JValue) -> Value {
             Err(_) => Value::String(v.to_string()),
         },
         ValueKind::Map => {
-            let mut m = Map::new();
+            let mut m = Map::default();
             if let Ok(it) = v.try_iter() {
                 for k in it {
                     let val = v.get_item(&k).unwrap_or_default();

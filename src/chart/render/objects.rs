@@ -46,7 +46,7 @@ impl Files {
     /// The files as a mapping from base name to content (`AsConfig`), or to base64
     /// content (`AsSecrets`), in Kubernetes' YAML without the final newline.
     fn as_data(&self, encode: bool) -> String {
-        let mut m = yaml::Map::new();
+        let mut m = yaml::Map::default();
         for (name, data) in self.entries.iter() {
             let base = name.rsplit('/').next().unwrap_or(name).to_string();
             let content = if encode {

@@ -40,7 +40,7 @@ fn push<'a>(
     for sub in &chart.dependencies {
         let scoped = match values.get(sub.name()) {
             Some(v @ Value::Map(_)) => v.clone(),
-            _ => Value::Map(Map::new()),
+            _ => Value::Map(Map::default()),
         };
         let child = push(nodes, sub, format!("{prefix}/charts/{}", sub.name()), scoped, Some(idx));
         nodes[idx].children.push(child);

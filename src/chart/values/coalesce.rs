@@ -100,7 +100,7 @@ fn coalesce_deps(chart: &Chart, dest: &mut Map, merge: bool) -> Result<(), Error
     for sub in &chart.dependencies {
         let name = sub.name().to_string();
         let mut section = match dest.get_mut(&name) {
-            None => Map::new(),
+            None => Map::default(),
             Some(Value::Map(m)) => std::mem::take(m),
             Some(other) => {
                 return Err(Error::SubchartSection {
@@ -189,12 +189,12 @@ fn overwrite_shared(section: &mut Map, key: &str, k2: &str, v: &Value, chart: Op
 /// Copies the parent's `global` into a subchart's section (see the module rules).
 fn coalesce_globals(dest: &mut Map, parent: &Map) {
     let mut dg = match dest.get(GLOBAL) {
-        None => Map::new(),
+        None => Map::default(),
         Some(Value::Map(m)) => m.clone(),
         Some(_) => return,
     };
     let sg = match parent.get(GLOBAL) {
-        None => Map::new(),
+        None => Map::default(),
         Some(Value::Map(m)) => m.clone(),
         Some(_) => return,
     };
@@ -258,7 +258,7 @@ mod tests {
     fn map(text: &str) -> Map {
         match parse_stream(text, Dialect::Helm, "t").unwrap().remove(0).value {
             Value::Map(m) => m,
-            _ => Map::new(),
+            _ => Map::default(),
         }
     }
 
@@ -294,14 +294,14 @@ mod tests {
         /// An empty values layer changes nothing, on either side.
         #[test]
         fn empty_layer_changes_nothing(m in tree()) {
-            let mut over_empty = Map::new();
+            let mut over_empty = Map::default();
             merge_maps(&mut over_empty, m.clone());
             proptest::prop_assert_eq!(&over_empty, &m);
             let mut under = m.clone();
-            merge_maps(&mut under, Map::new());
+            merge_maps(&mut under, Map::default());
             proptest::prop_assert_eq!(&under, &m);
             let mut coalesced = m.clone();
-            coalesce_tables(&mut coalesced, Map::new(), true);
+            coalesce_tables(&mut coalesced, Map::default(), true);
             proptest::prop_assert_eq!(&coalesced, &m);
         }
 

@@ -159,9 +159,9 @@ pub fn process_imports(chart: &mut Chart) -> Result<(), Error> {
     if chart.metadata.dependencies.is_empty() {
         return Ok(());
     }
-    let mut cvals = Map::new();
+    let mut cvals = Map::default();
     coalesce(chart, &mut cvals, true)?;
-    let mut imported = Map::new();
+    let mut imported = Map::default();
     for dep in chart.metadata.dependencies.iter_mut() {
         let mut normalized = Vec::new();
         for iv in &dep.import_values {
@@ -192,7 +192,7 @@ fn path_to_map(path: &str, data: Map) -> Map {
     }
     let mut cur = data;
     for part in path.rsplit('.') {
-        let mut m = Map::new();
+        let mut m = Map::default();
         m.insert(part.to_string(), Value::Map(cur));
         cur = m;
     }
@@ -205,9 +205,9 @@ mod tests {
 
     #[test]
     fn paths() {
-        let mut inner = Map::new();
+        let mut inner = Map::default();
         inner.insert("on".into(), Value::Bool(true));
-        let mut vals = Map::new();
+        let mut vals = Map::default();
         vals.insert("sub".into(), Value::Map(inner.clone()));
         assert_eq!(path_value(&vals, "sub.on"), Some(&Value::Bool(true)));
         assert_eq!(path_value(&vals, "sub"), None);

@@ -131,7 +131,7 @@ fn ensure_dependencies_present(chart: &Chart) -> Result<(), Error> {
 /// # Errors
 /// As [`compute`], for the reading and parsing part.
 pub fn user_values(opts: &ValueOptions) -> Result<Map, Error> {
-    let mut base = Map::new();
+    let mut base = Map::default();
     for path in &opts.values_files {
         coalesce::merge_maps(&mut base, read_values_file(path)?);
     }
@@ -196,7 +196,7 @@ fn read_values_file(path: &Path) -> Result<Map, Error> {
     };
     let docs = yaml::parse_bytes(&bytes, Dialect::Helm, &name)?;
     match docs.into_iter().next().map(|d| d.value) {
-        None | Some(Value::Null) => Ok(Map::new()),
+        None | Some(Value::Null) => Ok(Map::default()),
         Some(Value::Map(m)) => Ok(m),
         Some(other) => Err(Error::NotAMapping {
             path: path.to_path_buf(),

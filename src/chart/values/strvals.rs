@@ -71,7 +71,7 @@ pub fn parse_into(arg: &str, dest: &mut Map, mode: Mode) -> Result<(), StrvalsEr
 /// # Errors
 /// As [`parse_into`].
 pub fn parse(arg: &str) -> Result<Map, StrvalsError> {
-    let mut m = Map::new();
+    let mut m = Map::default();
     parse_into(arg, &mut m, Mode::Typed)?;
     Ok(m)
 }
@@ -195,7 +195,7 @@ impl Parser {
                     ));
                 }
                 let mut inner = match data.get_mut(&k) {
-                    None => Map::new(),
+                    None => Map::default(),
                     Some(Value::Map(m)) => std::mem::take(m),
                     Some(other) => {
                         return fail(format!("key \"{k}\" is {}, not a mapping", other.type_name()));
@@ -350,7 +350,7 @@ impl Parser {
                 let exists = (idx as usize) < list.len();
                 let mut inner = match list.get_mut(idx as usize) {
                     Some(Value::Map(m)) => std::mem::take(m),
-                    _ => Map::new(),
+                    _ => Map::default(),
                 };
                 let res = self.key(&mut inner, level);
                 if res.is_err() {
@@ -446,7 +446,7 @@ mod tests {
     fn yaml(text: &str) -> Map {
         match parse_stream(text, Dialect::Helm, "t").unwrap().remove(0).value {
             Value::Map(m) => m,
-            _ => Map::new(),
+            _ => Map::default(),
         }
     }
 
@@ -504,16 +504,16 @@ mod tests {
 
     #[test]
     fn modes() {
-        let mut m = Map::new();
+        let mut m = Map::default();
         parse_into("a=1,b=true,c={1}", &mut m, Mode::String).unwrap();
         assert_eq!(m, yaml("{a: '1', b: 'true', c: ['1']}"));
-        let mut m = Map::new();
+        let mut m = Map::default();
         parse_into(r#"a={"x":[1,"y"]},b=,c= 2 ,d[1]=null"#, &mut m, Mode::Json).unwrap();
         assert_eq!(m, yaml("{a: {x: [1, 'y']}, b: null, c: 2, d: [null, null]}"));
-        let mut m = Map::new();
+        let mut m = Map::default();
         parse_into("a=1x=2,b=truez=[3]", &mut m, Mode::Json).unwrap();
         assert_eq!(m, yaml("{a: 1, x: 2, b: true, z: [3]}"));
-        let mut m = Map::new();
+        let mut m = Map::default();
         parse_into(r"a.b=x,y=z\.w", &mut m, Mode::Literal).unwrap();
         assert_eq!(m, yaml(r"{a: {b: 'x,y=z\.w'}}"));
     }

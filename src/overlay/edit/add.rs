@@ -99,14 +99,14 @@ pub fn add_patch(k: &mut KustFile, f: &PatchFlags) -> Result<bool, Error> {
         (None, None) => return Err(Error::arg("must provide either patch or path")),
         _ => {}
     }
-    let mut entry = Map::new();
+    let mut entry = Map::default();
     if let Some(p) = path {
         entry.insert("path".into(), Value::String(p));
     }
     if let Some(p) = patch {
         entry.insert("patch".into(), Value::String(p));
     }
-    let mut target = Map::new();
+    let mut target = Map::default();
     for (key, v) in [
         ("group", &f.group),
         ("version", &f.version),
@@ -144,7 +144,7 @@ pub struct LabelMode {
 }
 
 fn add_to_map(k: &mut KustFile, field: &str, pairs: Map, kind: &str, force: bool) -> Result<(), Error> {
-    let Value::Map(m) = k.entry(field, Value::Map(Map::new())) else {
+    let Value::Map(m) = k.entry(field, Value::Map(Map::default())) else {
         return Err(Error::arg(format!("{field} is not a mapping")));
     };
     for (key, v) in pairs {
@@ -179,7 +179,7 @@ pub fn add_labels(k: &mut KustFile, args: &[String], force: bool, mode: LabelMod
         return Err(Error::arg("labels is not a list"));
     };
     // Each call adds its own label set, as kustomize does.
-    let mut set = Map::new();
+    let mut set = Map::default();
     set.insert("pairs".into(), Value::Map(pairs));
     if mode.include_templates {
         set.insert("includeTemplates".into(), Value::Bool(true));
@@ -296,7 +296,7 @@ fn add_generator(k: &mut KustFile, field: &str, f: &GeneratorFlags) -> Result<()
     let idx = match pos {
         Some(i) => i,
         None => {
-            let mut m = Map::new();
+            let mut m = Map::default();
             m.insert("name".into(), Value::String(f.name.clone()));
             if !ns.is_empty() {
                 m.insert("namespace".into(), Value::String(ns));
@@ -321,7 +321,7 @@ fn add_generator(k: &mut KustFile, field: &str, f: &GeneratorFlags) -> Result<()
     extend("files", files);
     extend("envs", f.from_env_file.iter().cloned().collect());
     if f.disable_name_suffix_hash {
-        let mut o = Map::new();
+        let mut o = Map::default();
         o.insert("disableNameSuffixHash".into(), Value::Bool(true));
         entry.insert("options".into(), Value::Map(o));
     }

@@ -130,7 +130,7 @@ impl KustFile {
             message: e.to_string(),
         })?;
         let mut docs = docs.into_iter().map(|d| d.value).filter(|v| !v.is_null());
-        let top = docs.next().unwrap_or(Value::Map(Map::new()));
+        let top = docs.next().unwrap_or(Value::Map(Map::default()));
         if docs.next().is_some() {
             return Err(field_err(&file, "(top level)", "expected one document, found several"));
         }
@@ -141,7 +141,7 @@ impl KustFile {
                 &format!("invalid Kustomization: expected a mapping, found {}", top.type_name()),
             ));
         };
-        let mut fields = Map::new();
+        let mut fields = Map::default();
         let mut image_tags = None;
         for (key, value) in top {
             if key == IMAGE_TAGS || key.eq_ignore_ascii_case(IMAGE_TAGS) {
@@ -223,7 +223,7 @@ impl KustFile {
         let json = FIELDS[idx].json;
         match self.fields.get(json) {
             Some(v) if !is_empty(v) => {
-                let mut m = Map::new();
+                let mut m = Map::default();
                 m.insert(json.to_string(), v.clone());
                 yaml::to_string(&Value::Map(m))
             }
@@ -329,7 +329,7 @@ fn coerce(file: &str, field: &str, shape: Shape, v: Value) -> Result<Value, Erro
             other => return Err(wrong("[]string", &other)),
         },
         Shape::StrMap => match v {
-            Value::Null => Value::Map(Map::new()),
+            Value::Null => Value::Map(Map::default()),
             Value::Map(m) => Value::Map(
                 m.iter()
                     .map(|(k, i)| {

@@ -10,7 +10,7 @@ use super::Error;
 /// # Errors
 /// A pair without a key.
 pub fn parse_pairs<S: AsRef<str>>(args: &[S], kind: &str) -> Result<Map, Error> {
-    let mut out = Map::new();
+    let mut out = Map::default();
     for arg in args {
         for item in arg.as_ref().split(',').filter(|s| !s.is_empty()) {
             match item.find(':') {

@@ -171,7 +171,7 @@ pub fn set_replicas(k: &mut KustFile, args: &[String]) -> Result<(), Error> {
     let mut entries: Vec<Value> = Vec::new();
     let mut names: Vec<String> = Vec::new();
     for (name, count) in replicas {
-        let mut m = Map::new();
+        let mut m = Map::default();
         m.insert("count".into(), Value::Int(count));
         m.insert("name".into(), Value::String(name.clone()));
         names.push(name);

@@ -37,7 +37,7 @@ pub fn suffix(v: &Value) -> Result<String, String> {
 
 /// The JSON document kustomize hashes for a ConfigMap or Secret.
 fn hashed_document(v: &Value, kind: &str, if_mapping: &[&str], scalars: &[&str]) -> Result<String, String> {
-    let mut doc = Map::new();
+    let mut doc = Map::default();
     doc.insert("kind".into(), Value::String(kind.into()));
     doc.insert("name".into(), lookup(v, "metadata/name"));
     doc.insert("data".into(), lookup(v, "data"));
@@ -212,7 +212,7 @@ mod tests {
         let empty = map(&[
             ("kind", "Secret".into()),
             ("metadata", map(&[("name", "sempty".into())])),
-            ("data", Value::Map(Map::new())),
+            ("data", Value::Map(Map::default())),
             ("type", "Opaque".into()),
         ]);
         assert_eq!(suffix(&empty).unwrap(), "46f8b28mk5");

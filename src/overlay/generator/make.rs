@@ -55,7 +55,7 @@ pub struct Spec<'a> {
 
 /// The object for a generator entry.
 pub fn object(spec: Spec<'_>) -> Value {
-    let mut metadata = Map::new();
+    let mut metadata = Map::default();
     metadata.insert("name".into(), spec.name.into());
     if !spec.namespace.is_empty() {
         metadata.insert("namespace".into(), spec.namespace.into());
@@ -69,7 +69,7 @@ pub fn object(spec: Spec<'_>) -> Value {
             Value::Map(sorted_strings(&spec.options.annotations)),
         );
     }
-    let mut obj = Map::new();
+    let mut obj = Map::default();
     obj.insert("apiVersion".into(), "v1".into());
     obj.insert("kind".into(), spec.kind.as_str().into());
     obj.insert("metadata".into(), Value::Map(metadata));
@@ -78,8 +78,8 @@ pub fn object(spec: Spec<'_>) -> Value {
     pairs.sort_by(|a, b| a.key.cmp(&b.key));
     match spec.kind {
         Kind::ConfigMap => {
-            let mut data = Map::new();
-            let mut binary = Map::new();
+            let mut data = Map::default();
+            let mut binary = Map::default();
             for p in pairs {
                 match String::from_utf8(p.value) {
                     Ok(text) => data.insert(p.key, Value::String(text)),
@@ -194,7 +194,7 @@ mod tests {
         let o = Options::default();
         assert!(object(spec(Kind::ConfigMap, vec![], &o)).get("data").is_none());
         let s = object(spec(Kind::Secret, vec![], &o));
-        assert_eq!(s.get("data"), Some(&Value::Map(Map::new())));
+        assert_eq!(s.get("data"), Some(&Value::Map(Map::default())));
         assert_eq!(s.str_at(&["type"]), Some("Opaque"));
     }
 

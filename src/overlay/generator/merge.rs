@@ -150,7 +150,7 @@ fn fold(old: Resource, new: Resource, merge_data: bool) -> Resource {
 
 /// Entries of `under` overridden by those of `over`, values as strings, keys sorted.
 fn merge_strings(under: Option<&Value>, over: Option<&Value>) -> Map {
-    let mut out = Map::new();
+    let mut out = Map::default();
     for m in [under, over].into_iter().flatten().filter_map(Value::as_map) {
         for (k, v) in m {
             out.insert(k.clone(), Value::String(super::scalar_text(v)));
@@ -175,12 +175,12 @@ mod tests {
     use crate::resource::Document;
 
     fn obj(kind: &str, name: &str, ns: &str, extra: &[(&str, Value)]) -> Value {
-        let mut meta = Map::new();
+        let mut meta = Map::default();
         meta.insert("name".into(), name.into());
         if !ns.is_empty() {
             meta.insert("namespace".into(), ns.into());
         }
-        let mut m = Map::new();
+        let mut m = Map::default();
         m.insert("apiVersion".into(), "v1".into());
         m.insert("kind".into(), kind.into());
         m.insert("metadata".into(), Value::Map(meta));
@@ -315,7 +315,7 @@ mod tests {
     #[test]
     fn merge_into_plain_object_stringifies_values() {
         let mut rm = ResMap::new();
-        let mut data = Map::new();
+        let mut data = Map::default();
         data.insert("a".into(), Value::Int(1));
         data.insert("c".into(), Value::Null);
         data.insert("e".into(), Value::Seq(vec![Value::Int(1)]));

@@ -233,7 +233,7 @@ mod tests {
 
     #[test]
     fn requirements_match_labels() {
-        let mut m = Map::new();
+        let mut m = Map::default();
         m.insert("app".into(), Value::String("web".into()));
         let r = parse_selector("app in (web,api),!gone").unwrap();
         assert!(satisfies(&r, Some(&m)));

@@ -62,7 +62,7 @@ pub(super) fn patch_level(m: &Map, kind: &str, file: &str) -> Result<Kustomizati
             ("patchesJson6902", vec![Value::Map(entry)])
         }
     };
-    let mut doc = Map::new();
+    let mut doc = Map::default();
     doc.insert(field.to_string(), Value::Seq(entries));
     let text = yaml::to_string(&Value::Map(doc));
     let mut level = Kustomization::parse(text.as_bytes(), file).map_err(|e| match e {
@@ -97,7 +97,7 @@ pub(super) fn string(m: &Map, key: &str) -> Result<String, String> {
 
 pub(super) fn string_map(m: &Map, key: &str) -> Result<Map, String> {
     match m.get(key) {
-        None | Some(Value::Null) => Ok(Map::new()),
+        None | Some(Value::Null) => Ok(Map::default()),
         Some(Value::Map(pairs)) => pairs
             .iter()
             .map(|(k, v)| match v {
@@ -112,7 +112,7 @@ pub(super) fn string_map(m: &Map, key: &str) -> Result<Map, String> {
 
 /// A level holding one generator entry built from the config's fields.
 pub(super) fn generator_level(c: &Config, m: &Map, kind: &str, file: &str) -> Result<Kustomization, String> {
-    let mut args = Map::new();
+    let mut args = Map::default();
     let mut keys = vec![
         "name",
         "namespace",
@@ -142,7 +142,7 @@ pub(super) fn generator_level(c: &Config, m: &Map, kind: &str, file: &str) -> Re
     } else {
         "configMapGenerator"
     };
-    let mut doc = Map::new();
+    let mut doc = Map::default();
     doc.insert(field.to_string(), Value::Seq(vec![Value::Map(args)]));
     let text = yaml::to_string(&Value::Map(doc));
     let mut level = Kustomization::parse(text.as_bytes(), file).map_err(|e| match e {

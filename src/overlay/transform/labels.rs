@@ -272,7 +272,7 @@ metadata:
         let mut rm = resmap("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n");
         let k = Kustomization {
             labels: vec![LabelSet {
-                pairs: Map::new(),
+                pairs: Map::default(),
                 include_selectors: true,
                 include_templates: true,
                 fields: Vec::new(),

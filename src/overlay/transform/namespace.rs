@@ -171,12 +171,12 @@ mod tests {
     use crate::yaml::Map;
 
     fn obj(api: &str, kind: &str, name: &str, ns: Option<&str>) -> Value {
-        let mut meta = Map::new();
+        let mut meta = Map::default();
         meta.insert("name".into(), name.into());
         if let Some(ns) = ns {
             meta.insert("namespace".into(), ns.into());
         }
-        let mut m = Map::new();
+        let mut m = Map::default();
         m.insert("apiVersion".into(), api.into());
         m.insert("kind".into(), kind.into());
         m.insert("metadata".into(), Value::Map(meta));
@@ -200,7 +200,7 @@ mod tests {
     }
 
     fn subject(kind: &str, name: &str, ns: Option<&str>) -> Value {
-        let mut m = Map::new();
+        let mut m = Map::default();
         m.insert("kind".into(), kind.into());
         m.insert("name".into(), name.into());
         if let Some(ns) = ns {

@@ -107,9 +107,9 @@ mod tests {
     use crate::yaml::Map;
 
     fn obj(api: &str, kind: &str, name: &str) -> Resource {
-        let mut meta = Map::new();
+        let mut meta = Map::default();
         meta.insert("name".into(), name.into());
-        let mut m = Map::new();
+        let mut m = Map::default();
         m.insert("apiVersion".into(), api.into());
         m.insert("kind".into(), kind.into());
         m.insert("metadata".into(), Value::Map(meta));

@@ -50,7 +50,7 @@ pub fn parse(items: &[Value], file: &str) -> Result<Vec<Var>, (String, String)> 
         if name.is_empty() {
             return Err((format!("{entry}.name"), "a var needs a name".into()));
         }
-        let objref = m.get("objref").cloned().unwrap_or(Value::Map(Map::new()));
+        let objref = m.get("objref").cloned().unwrap_or(Value::Map(Map::default()));
         let of = format!("{entry}.objref");
         let o = map(
             &objref,
@@ -67,7 +67,7 @@ pub fn parse(items: &[Value], file: &str) -> Result<Vec<Var>, (String, String)> 
         } else {
             Gvk::from_api_version(&api_version, &string(o, "kind", &of)?)
         };
-        let fieldref = m.get("fieldref").cloned().unwrap_or(Value::Map(Map::new()));
+        let fieldref = m.get("fieldref").cloned().unwrap_or(Value::Map(Map::default()));
         let ff = format!("{entry}.fieldref");
         let fr = map(&fieldref, &ff, &["fieldpath"])?;
         let mut field_path = string(fr, "fieldpath", &ff)?;

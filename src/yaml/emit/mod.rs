@@ -281,7 +281,7 @@ mod tests {
                     Value::Seq(vec![s("x"), s("y")]),
                 ]),
             ),
-            ("empty", Value::Map(Map::new())),
+            ("empty", Value::Map(Map::default())),
             ("none", Value::Seq(vec![])),
             ("nested", m(&[("k", Value::Null), ("t", Value::Bool(true))])),
         ]);

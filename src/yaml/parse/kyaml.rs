@@ -274,7 +274,7 @@ mod tests {
     #[test]
     fn lists_rebuilt_from_json() {
         let list = |kind: &str, items: bool| {
-            let mut m = crate::yaml::Map::new();
+            let mut m = crate::yaml::Map::default();
             m.insert("kind".into(), Value::String(kind.into()));
             if items {
                 m.insert("items".into(), Value::Seq(vec![]));

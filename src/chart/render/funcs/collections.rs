@@ -127,7 +127,7 @@ pub fn dig(d: &Value, path: &[Value], default: Value) -> Result<Value, Error> {
 /// Deep merge, earlier dictionaries winning (Sprig's `merge`), or later ones winning
 /// (`mergeOverwrite`).
 pub fn merge(dicts: &[Value], overwrite: bool) -> Result<Value, Error> {
-    let mut acc = yaml::Value::Map(yaml::Map::new());
+    let mut acc = yaml::Value::Map(yaml::Map::default());
     let ordered: Vec<&Value> = if overwrite {
         dicts.iter().collect()
     } else {

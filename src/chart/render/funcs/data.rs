@@ -125,7 +125,7 @@ fn json_string(out: &mut String, s: &str, html: bool) {
 }
 
 fn error_map(message: String) -> JValue {
-    let mut m = Map::new();
+    let mut m = Map::default();
     m.insert("Error".to_string(), Value::String(message));
     to_jinja(&Value::Map(m))
 }
@@ -136,7 +136,7 @@ pub fn from_yaml(text: &str) -> JValue {
     match yaml::parse_stream(text, Dialect::Helm, "fromYaml") {
         Ok(docs) => match docs.into_iter().next().map(|d| d.value) {
             Some(v @ Value::Map(_)) => to_jinja(&v),
-            Some(Value::Null) | None => to_jinja(&Value::Map(Map::new())),
+            Some(Value::Null) | None => to_jinja(&Value::Map(Map::default())),
             Some(other) => error_map(format!("expected a mapping, found {}", other.type_name())),
         },
         Err(e) => error_map(e.message),

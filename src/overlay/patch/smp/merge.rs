@@ -92,7 +92,7 @@ fn normalize(v: Value, node: Option<Node<'_>>) -> Value {
 fn merge_map(dest: Option<Value>, patch: &Map, node: Option<Node<'_>>) -> Option<Value> {
     let mut base = match patch.get(DIRECTIVE).and_then(Value::as_str) {
         Some("delete") => return None,
-        Some("replace") => Map::new(),
+        Some("replace") => Map::default(),
         _ => match dest {
             Some(Value::Map(m)) => m
                 .into_iter()
@@ -105,7 +105,7 @@ fn merge_map(dest: Option<Value>, patch: &Map, node: Option<Node<'_>>) -> Option
                     }
                 })
                 .collect(),
-            _ => Map::new(),
+            _ => Map::default(),
         },
     };
     for (k, pv) in patch {

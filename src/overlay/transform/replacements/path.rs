@@ -253,7 +253,7 @@ impl Leaf {
 /// scalar, it takes the type its final text reads as.
 fn created(kind: Leaf) -> Value {
     match kind {
-        Leaf::Map => Value::Map(Map::new()),
+        Leaf::Map => Value::Map(Map::default()),
         Leaf::Seq => Value::Seq(Vec::new()),
         Leaf::Scalar => Value::Null,
     }
@@ -300,7 +300,7 @@ where
     if node.is_null() && made {
         // A scalar made on the way becomes the container this part needs.
         *node = match p {
-            Part::Field(_) | Part::Last => Value::Map(Map::new()),
+            Part::Field(_) | Part::Last => Value::Map(Map::default()),
             _ => Value::Seq(Vec::new()),
         };
     }

@@ -272,7 +272,7 @@ fn parse_one(v: &Value, entry: &str, strict: bool) -> Result<Replacement, (Strin
         "source",
         &["group", "version", "kind", "name", "namespace", "fieldPath", "options"],
     )?;
-    let mut id_only = Map::new();
+    let mut id_only = Map::default();
     for key in ["group", "version", "kind", "name", "namespace"] {
         if let Some(x) = sm.get(key) {
             id_only.insert(key.to_string(), x.clone());

@@ -68,7 +68,7 @@ impl Builder<'_, '_> {
     /// Builds a finished mapping from its entries and deferred (Kustomize) merges.
     pub(super) fn finish_map(&mut self, start: usize, merges: Vec<Map>) -> Map {
         let merged: usize = merges.iter().map(Map::len).sum();
-        let mut map = Map::with_capacity(self.entries.len() - start + merged);
+        let mut map = Map::with_capacity_and_hasher(self.entries.len() - start + merged, Default::default());
         // Keys are unique already: duplicates were refused, merged keys updated in place.
         map.extend(self.entries.drain(start..).map(|e| (e.key, e.value)));
         if merged > 0 {

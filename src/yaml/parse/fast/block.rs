@@ -91,7 +91,7 @@ impl Reader<'_> {
     /// A mapping from the entries pooled since `start`; a duplicate key gives up (the full
     /// path names it).
     pub(super) fn finish_map(&mut self, start: usize) -> Fast<Value> {
-        let mut map = Map::with_capacity(self.entries.len() - start);
+        let mut map = Map::with_capacity_and_hasher(self.entries.len() - start, Default::default());
         for (key, value) in self.entries.drain(start..) {
             if map.insert(key, value).is_some() {
                 return Err(GiveUp);
