@@ -18,7 +18,7 @@ mod template;
 mod values;
 mod values_flags;
 
-/// rudder: Kubernetes overlays built as kustomize builds them (charts, repositories, apply and releases to come).
+/// rudder: Helm-style charts, kustomize overlays, server-side apply and a manifest linter in one binary.
 #[derive(Debug, Parser)]
 #[command(name = "rudder", version, about, propagate_version = true)]
 pub struct Cli {
@@ -34,15 +34,15 @@ enum Command {
     Build(build::Args),
     /// Create or edit the kustomization.yaml in the current directory (as kustomize create/edit).
     Overlay(overlay::Args),
-    Lint(lint::Args),
-    Apply(apply::Args),
-    Delete(delete::Args),
-    Diff(diff::Args),
+    Template(template::Args),
     Values(values::Args),
     Show(show::Args),
     Package(package::Args),
-    Template(template::Args),
     Create(create::Args),
+    Lint(lint::Args),
+    Apply(apply::Args),
+    Diff(diff::Args),
+    Delete(delete::Args),
 }
 
 /// Parses arguments, runs the command and maps the outcome to an exit code:
