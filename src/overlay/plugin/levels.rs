@@ -5,7 +5,7 @@
 use crate::overlay::config::{FieldTables, parse_spec};
 use crate::overlay::error::Error;
 use crate::overlay::fieldspec::FieldSpec;
-use crate::overlay::kustomization::Kustomization;
+use crate::overlay::kustomization::{Kustomization, generator_fields};
 use crate::yaml::{self, Map, Value};
 
 use super::Config;
@@ -113,20 +113,7 @@ pub(super) fn string_map(m: &Map, key: &str) -> Result<Map, String> {
 /// A level holding one generator entry built from the config's fields.
 pub(super) fn generator_level(c: &Config, m: &Map, kind: &str, file: &str) -> Result<Kustomization, String> {
     let mut args = Map::default();
-    let mut keys = vec![
-        "name",
-        "namespace",
-        "behavior",
-        "literals",
-        "files",
-        "envs",
-        "env",
-        "options",
-    ];
-    if kind == "SecretGenerator" {
-        keys.push("type");
-    }
-    for key in keys {
+    for &key in generator_fields(kind == "SecretGenerator") {
         if let Some(v) = m.get(key).filter(|v| !v.is_null()) {
             args.insert(key.to_string(), v.clone());
         }
