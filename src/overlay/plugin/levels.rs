@@ -62,6 +62,11 @@ pub(super) fn patch_level(m: &Map, kind: &str, file: &str) -> Result<Kustomizati
             ("patchesJson6902", vec![Value::Map(entry)])
         }
     };
+    level(field, entries, file)
+}
+
+/// A level whose kustomization holds only `field: entries`, with the built-in field tables.
+fn level(field: &str, entries: Vec<Value>, file: &str) -> Result<Kustomization, String> {
     let mut doc = Map::default();
     doc.insert(field.to_string(), Value::Seq(entries));
     let text = yaml::to_string(&Value::Map(doc));
@@ -129,13 +134,5 @@ pub(super) fn generator_level(c: &Config, m: &Map, kind: &str, file: &str) -> Re
     } else {
         "configMapGenerator"
     };
-    let mut doc = Map::default();
-    doc.insert(field.to_string(), Value::Seq(vec![Value::Map(args)]));
-    let text = yaml::to_string(&Value::Map(doc));
-    let mut level = Kustomization::parse(text.as_bytes(), file).map_err(|e| match e {
-        Error::Field { field, message, .. } => format!("{field}: {message}"),
-        other => other.to_string(),
-    })?;
-    level.fields = FieldTables::builtin();
-    Ok(level)
+    level(field, vec![Value::Map(args)], file)
 }
