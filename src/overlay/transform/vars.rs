@@ -350,10 +350,7 @@ mod tests {
 
     #[test]
     fn field_values() {
-        let obj = crate::yaml::parse_stream("spec:\n  ports:\n  - port: 80\n", crate::yaml::Dialect::Kustomize, "t")
-            .unwrap()
-            .remove(0)
-            .value;
+        let obj = crate::yaml::first_document("spec:\n  ports:\n  - port: 80\n");
         assert_eq!(field_value(&obj, "spec.ports[0].port"), Some(Value::Int(80)));
         assert_eq!(field_value(&obj, "spec.ports[1].port"), None);
     }
