@@ -256,14 +256,10 @@ fn inline(m: &Map, key: &str, field: &str) -> Result<Option<Value>, (String, Str
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::yaml::{self, Dialect};
+    use crate::yaml;
 
     fn doc(text: &str) -> Map {
-        match yaml::parse_stream(text, Dialect::Kustomize, "k")
-            .unwrap()
-            .remove(0)
-            .value
-        {
+        match yaml::first_document(text) {
             Value::Map(m) => m,
             other => panic!("{other:?}"),
         }

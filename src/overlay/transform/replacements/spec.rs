@@ -351,11 +351,7 @@ mod tests {
     use crate::yaml::{self, Dialect};
 
     fn items(text: &str) -> Vec<Value> {
-        match yaml::parse_stream(text, Dialect::Kustomize, "k.yaml")
-            .unwrap()
-            .remove(0)
-            .value
-        {
+        match yaml::first_document(text) {
             Value::Seq(s) => s,
             other => panic!("{other:?}"),
         }
