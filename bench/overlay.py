@@ -15,12 +15,8 @@ for N <= $PEER_MAX_N (default 5000) and never with --rudder-only.
 """
 
 import os
-import shutil
-import subprocess
-import sys
-import tempfile
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+import kustomize_compare
 
 
 def generate(top, n):
@@ -171,37 +167,5 @@ patches:
 """)
 
 
-def measure(cmd):
-    with open(os.devnull, "wb") as devnull:
-        proc = subprocess.Popen(cmd, stdout=devnull, stderr=subprocess.PIPE)
-        _, status, usage = os.wait4(proc.pid, 0)
-        err = proc.stderr.read().decode(errors="replace")
-        proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
-        raise SystemExit(f"{cmd[0]} failed: {err.strip()}")
-    return usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024.0
-
-
-def main():
-    args = sys.argv[1:]
-    rudder_only = "--rudder-only" in args
-    sizes = [int(a) for a in args if a != "--rudder-only"] or [1000, 5000]
-    peer_max = int(os.environ.get("PEER_MAX_N", "5000"))
-    rudder = os.environ.get("RUDDER") or os.path.join(ROOT, "target", "release", "rudder")
-    if not os.path.exists(rudder):
-        subprocess.run(["cargo", "build", "--release", "-q"], cwd=ROOT, check=True)
-    kubectl = None if rudder_only else shutil.which("kubectl")
-    print(f"{'N':>6} {'rudder cpu s':>12} {'rudder MiB':>10} {'kustomize cpu s':>15} {'kustomize MiB':>13} {'cpu ratio':>9} {'mem ratio':>9}")
-    for n in sizes:
-        with tempfile.TemporaryDirectory() as top:
-            generate(top, n)
-            r_cpu, r_mem = measure([rudder, "build", top])
-            if kubectl and n <= peer_max:
-                k_cpu, k_mem = measure([kubectl, "kustomize", top])
-                print(f"{n:>6} {r_cpu:>12.3f} {r_mem:>10.1f} {k_cpu:>15.3f} {k_mem:>13.1f} {k_cpu / max(r_cpu, 1e-3):>8.1f}x {k_mem / max(r_mem, 1e-3):>8.1f}x")
-            else:
-                print(f"{n:>6} {r_cpu:>12.3f} {r_mem:>10.1f} {'(not run)':>15}")
-
-
 if __name__ == "__main__":
-    main()
+    kustomize_compare.main(generate)

@@ -68,6 +68,16 @@ impl Chart {
         &self.metadata.name
     }
 
+    /// The names of the `Chart.yaml` dependencies that have no chart in `charts/`, in order.
+    pub fn missing_dependencies(&self) -> Vec<&str> {
+        self.metadata
+            .dependencies
+            .iter()
+            .filter(|d| !self.dependencies.iter().any(|c| c.name() == d.name))
+            .map(|d| d.name.as_str())
+            .collect()
+    }
+
     /// The CRD manifests Helm installs: `crds/*.yaml|yml|json` of this chart, then of each
     /// subchart (recursively), with the chart they come from.
     pub fn crd_objects(&self) -> Vec<(&Chart, &ChartFile)> {

@@ -63,13 +63,7 @@ pub fn package(chart: &Chart, opts: &PackageOptions) -> Result<Package, PackageE
     if let Some(v) = &opts.app_version {
         chart.metadata.app_version = v.clone();
     }
-    let missing: Vec<&str> = chart
-        .metadata
-        .dependencies
-        .iter()
-        .filter(|d| !chart.dependencies.iter().any(|c| c.name() == d.name))
-        .map(|d| d.name.as_str())
-        .collect();
+    let missing = chart.missing_dependencies();
     if !missing.is_empty() {
         return Err(PackageError::MissingDependencies {
             chart: chart.name().to_string(),

@@ -32,8 +32,26 @@ impl ClusterArgs {
     }
 }
 
+/// The `-f` inputs and the cluster they go to; shared by apply, diff and delete.
+#[derive(Debug, clap::Args)]
+pub struct ObjectArgs {
+    /// A file, a directory of .yaml/.yml/.json files, or - for standard input (repeatable).
+    #[arg(short = 'f', long = "filename", required = true, value_name = "FILE|DIR|-")]
+    pub files: Vec<String>,
+    #[command(flatten)]
+    pub cluster: ClusterArgs,
+}
+
+impl ObjectArgs {
+    /// The inputs read into documents, then a session with the cluster.
+    pub fn read_and_connect(&self) -> anyhow::Result<(Vec<Document>, Session)> {
+        let docs = read_documents(&self.files)?;
+        Ok((docs, self.cluster.connect()?))
+    }
+}
+
 /// The `-f` inputs, read into documents (standard input for `-`).
-pub fn read_documents(files: &[String]) -> anyhow::Result<Vec<Document>> {
+fn read_documents(files: &[String]) -> anyhow::Result<Vec<Document>> {
     let inputs: Vec<Input> = files.iter().map(|f| Input::from_arg(f)).collect();
     let docs = cluster::read_inputs(&inputs, &mut std::io::stdin().lock())?;
     if docs.is_empty() {
@@ -49,11 +67,8 @@ pub fn read_documents(files: &[String]) -> anyhow::Result<Vec<Document>> {
 /// the server changed nothing.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// A file, a directory of .yaml/.yml/.json files, or - for standard input (repeatable).
-    #[arg(short = 'f', long = "filename", required = true, value_name = "FILE|DIR|-")]
-    files: Vec<String>,
     #[command(flatten)]
-    cluster: ClusterArgs,
+    objects: ObjectArgs,
     /// Take ownership of fields that other field managers own, instead of failing on the conflict.
     #[arg(long)]
     force_conflicts: bool,
@@ -78,10 +93,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     if args.selector.is_some() && !args.prune {
         bail!("--selector is only used with --prune");
     }
-    let docs = read_documents(&args.files)?;
-    let session = args.cluster.connect()?;
+    let (docs, session) = args.objects.read_and_connect()?;
     let opts = ApplyOptions {
-        namespace: args.cluster.namespace.clone(),
+        namespace: args.objects.cluster.namespace.clone(),
         force_conflicts: args.force_conflicts,
         dry_run: args.dry_run == "server",
         prune_selector: if args.prune { args.selector.clone() } else { None },

@@ -54,8 +54,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Writes to a temporary file beside `path`, then renames it into place.
-fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> anyhow::Result<()> {
+/// Writes to a temporary file beside `path`, then renames it into place (`build -o`,
+/// `template --output-dir`).
+pub(super) fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> anyhow::Result<()> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())

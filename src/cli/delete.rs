@@ -5,18 +5,15 @@ use std::time::Duration;
 
 use rudder::cluster::DeleteOptions;
 
-use super::apply::{ClusterArgs, parse_duration, read_documents};
+use super::apply::{ObjectArgs, parse_duration};
 
 /// Delete the input's objects from a cluster, as `kubectl delete -f` does.
 ///
 /// Reverse install order, background propagation. Prints one line per object, as kubectl does.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// A file, a directory of .yaml/.yml/.json files, or - for standard input (repeatable).
-    #[arg(short = 'f', long = "filename", required = true, value_name = "FILE|DIR|-")]
-    files: Vec<String>,
     #[command(flatten)]
-    cluster: ClusterArgs,
+    objects: ObjectArgs,
     /// Objects that do not exist are not an error.
     #[arg(long)]
     ignore_not_found: bool,
@@ -29,10 +26,9 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let docs = read_documents(&args.files)?;
-    let session = args.cluster.connect()?;
+    let (docs, session) = args.objects.read_and_connect()?;
     let opts = DeleteOptions {
-        namespace: args.cluster.namespace.clone(),
+        namespace: args.objects.cluster.namespace.clone(),
         ignore_not_found: args.ignore_not_found,
         wait: args.wait.then_some(args.timeout),
     };

@@ -5,7 +5,7 @@ use std::io::{IsTerminal, Write};
 
 use rudder::cluster::DiffOptions;
 
-use super::apply::{ClusterArgs, read_documents};
+use super::apply::ObjectArgs;
 
 /// Show what `apply` would change, as `kubectl diff --server-side` does.
 ///
@@ -14,11 +14,8 @@ use super::apply::{ClusterArgs, read_documents};
 /// 2 on errors.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// A file, a directory of .yaml/.yml/.json files, or - for standard input (repeatable).
-    #[arg(short = 'f', long = "filename", required = true, value_name = "FILE|DIR|-")]
-    files: Vec<String>,
     #[command(flatten)]
-    cluster: ClusterArgs,
+    objects: ObjectArgs,
     /// Diff as if applying with --force-conflicts.
     #[arg(long)]
     force_conflicts: bool,
@@ -33,12 +30,11 @@ pub struct Args {
 pub struct Differs;
 
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let docs = read_documents(&args.files)?;
-    let session = args.cluster.connect()?;
+    let (docs, session) = args.objects.read_and_connect()?;
     let diffs = session.diff(
         &docs,
         &DiffOptions {
-            namespace: args.cluster.namespace.clone(),
+            namespace: args.objects.cluster.namespace.clone(),
             force_conflicts: args.force_conflicts,
         },
     )?;

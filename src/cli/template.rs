@@ -7,6 +7,7 @@ use anyhow::Context;
 use rudder::chart::render::{KubeVersion, Release, RenderOptions, StreamOptions};
 use rudder::pipeline;
 
+use super::build::write_atomically;
 use super::values_flags::ValuesFlags;
 
 /// Render a chart's templates and print the documents (in Helm's install order of kinds,
@@ -104,20 +105,5 @@ fn print(text: &str) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())?;
     out.flush()?;
-    Ok(())
-}
-
-/// Writes to a temporary file beside `path`, then renames it into place.
-fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let dir = path.parent().unwrap_or(std::path::Path::new("."));
-    let tmp = dir.join(format!(
-        ".{}.rudder-tmp-{}",
-        path.file_name().unwrap_or_default().to_string_lossy(),
-        std::process::id()
-    ));
-    fs_err::write(&tmp, bytes)?;
-    fs_err::rename(&tmp, path).inspect_err(|_| {
-        let _ = std::fs::remove_file(&tmp);
-    })?;
     Ok(())
 }

@@ -15,6 +15,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::overlay::strict::{map, string};
 use crate::yaml::{Map, Value};
 
 /// One `helmCharts:` entry.
@@ -208,35 +209,11 @@ pub fn parse_plugin(config: &Map, field: &str) -> Result<HelmChartSpec, (String,
     Ok(spec)
 }
 
-fn map<'a>(v: &'a Value, field: &str, allowed: &[&str]) -> Result<&'a Map, (String, String)> {
-    let m = v.as_map().ok_or_else(|| {
-        (
-            field.to_string(),
-            format!("expected a mapping, found {}", v.type_name()),
-        )
-    })?;
-    if let Some(k) = m.keys().find(|k| !allowed.contains(&k.as_str())) {
-        return Err((format!("{field}.{k}"), "unknown field".into()));
-    }
-    Ok(m)
-}
-
 fn list<'a>(v: Option<&'a Value>, field: &str) -> Result<&'a [Value], (String, String)> {
     match v {
         None | Some(Value::Null) => Ok(&[]),
         Some(Value::Seq(s)) => Ok(s),
         Some(v) => Err((field.to_string(), format!("expected a list, found {}", v.type_name()))),
-    }
-}
-
-fn string(m: &Map, key: &str, field: &str) -> Result<String, (String, String)> {
-    match m.get(key) {
-        None | Some(Value::Null) => Ok(String::new()),
-        Some(Value::String(s)) => Ok(s.clone()),
-        Some(v) => Err((
-            format!("{field}.{key}"),
-            format!("expected a string, found {}", v.type_name()),
-        )),
     }
 }
 
@@ -279,14 +256,10 @@ fn inline(m: &Map, key: &str, field: &str) -> Result<Option<Value>, (String, Str
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::yaml::{self, Dialect};
+    use crate::yaml;
 
     fn doc(text: &str) -> Map {
-        match yaml::parse_stream(text, Dialect::Kustomize, "k")
-            .unwrap()
-            .remove(0)
-            .value
-        {
+        match yaml::first_document(text) {
             Value::Map(m) => m,
             other => panic!("{other:?}"),
         }

@@ -611,30 +611,7 @@ impl Reader<'_> {
 
     fn generators(&self, map: &Map, key: &str, secret: bool) -> Result<Vec<GeneratorArgs>, Error> {
         let mut out = Vec::new();
-        let allowed: &[&str] = if secret {
-            &[
-                "name",
-                "namespace",
-                "behavior",
-                "literals",
-                "files",
-                "envs",
-                "env",
-                "options",
-                "type",
-            ]
-        } else {
-            &[
-                "name",
-                "namespace",
-                "behavior",
-                "literals",
-                "files",
-                "envs",
-                "env",
-                "options",
-            ]
-        };
+        let allowed = generator_fields(secret);
         for (i, item) in self.list(map, key)?.iter().enumerate() {
             let field = format!("{key}[{i}]");
             let m = self.entry_map(item, &field, allowed)?;
@@ -678,6 +655,23 @@ fn scalar_text(v: &Value) -> Option<String> {
         Value::String(s) => Some(s.clone()),
         _ => None,
     }
+}
+
+/// The fields of a `configMapGenerator` entry, or with `secret` of a `secretGenerator` one
+/// (the same plus `type`); the generator plugins' configs take the same fields.
+pub(super) fn generator_fields(secret: bool) -> &'static [&'static str] {
+    const FIELDS: [&str; 9] = [
+        "name",
+        "namespace",
+        "behavior",
+        "literals",
+        "files",
+        "envs",
+        "env",
+        "options",
+        "type",
+    ];
+    if secret { &FIELDS } else { &FIELDS[..8] }
 }
 
 #[cfg(test)]

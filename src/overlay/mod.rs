@@ -16,6 +16,7 @@ mod patch;
 mod plugin;
 mod remote;
 mod resmap;
+mod strict;
 mod target;
 mod transform;
 

@@ -207,19 +207,7 @@ impl State {
                             format!("'{entry}' is outside the repository this kustomization was fetched from");
                         return Err(Error::field(&kname, &field, message));
                     }
-                    if self.stack.iter().any(|s| s == &real || s.starts_with(&real)) {
-                        return Err(Error::Cycle {
-                            file: kname.clone(),
-                            field,
-                            path: entry.clone(),
-                            chain: self
-                                .stack
-                                .iter()
-                                .map(|p| p.display().to_string())
-                                .collect::<Vec<_>>()
-                                .join(" -> "),
-                        });
-                    }
+                    self.ensure_not_on_stack(&real, entry, &kname, &field)?;
                     if find_file(&path).is_err() {
                         // Name the entry: the directory holds no (or several) kustomization files.
                         let inner = find_file(&path).unwrap_err();
@@ -318,7 +306,12 @@ impl State {
         let real = path
             .canonicalize()
             .map_err(|e| Error::field(kname, field, e.to_string()))?;
-        if self.stack.iter().any(|s| s == &real || s.starts_with(&real)) {
+        self.ensure_not_on_stack(&real, entry, kname, field)
+    }
+
+    /// The directory `real` (canonical) must not be, or contain, one being built already.
+    fn ensure_not_on_stack(&self, real: &Path, entry: &str, kname: &str, field: &str) -> Result<(), Error> {
+        if self.stack.iter().any(|s| s == real || s.starts_with(real)) {
             return Err(Error::Cycle {
                 file: kname.to_string(),
                 field: field.to_string(),

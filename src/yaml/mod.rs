@@ -16,3 +16,9 @@ pub use emit::{ensure_printable, to_stream, to_string};
 pub use keyorder::key_less;
 pub use parse::{Dialect, Limits, ParseError, ParsedDoc, parse_bytes, parse_stream, parse_stream_with_limits};
 pub use value::{Map, Value};
+
+/// The first document of `text` in the kustomize dialect; panics on bad YAML. For unit tests.
+#[cfg(test)]
+pub(crate) fn first_document(text: &str) -> Value {
+    parse_stream(text, Dialect::Kustomize, "t").unwrap().remove(0).value
+}

@@ -221,22 +221,8 @@ fn testserver_tls_and_token_crd_scenario() {
 
 /// `rudder ARGS --kubeconfig K` with `stdin`: (exit code, stdout, stderr).
 fn rudder(srv: &TestServer, args: &[&str], stdin: &str) -> (i32, String, String) {
-    use std::process::{Command, Stdio};
-    let mut child = Command::new(env!("CARGO_BIN_EXE_rudder"))
-        .args(args)
-        .arg("--kubeconfig")
-        .arg(srv.kubeconfig())
-        .current_dir(root())
-        .env_remove("KUBECONFIG")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run rudder");
-    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
-    let out = child.wait_with_output().unwrap();
-    let s = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
-    (out.status.code().unwrap_or(-1), s(&out.stdout), s(&out.stderr))
+    let run = crate::e2e::harness::run_rudder(&srv.kubeconfig(), args, stdin);
+    (run.code, run.stdout, run.stderr)
 }
 
 const STREAM: &str = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: faults\n---\n\

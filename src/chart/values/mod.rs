@@ -110,13 +110,7 @@ pub fn compute_with(chart: &Chart, user: Map) -> Result<(Chart, Value), Error> {
 
 /// Every `dependencies:` entry of the top chart must have its chart in `charts/`.
 fn ensure_dependencies_present(chart: &Chart) -> Result<(), Error> {
-    let missing: Vec<&str> = chart
-        .metadata
-        .dependencies
-        .iter()
-        .filter(|d| !chart.dependencies.iter().any(|c| c.name() == d.name))
-        .map(|d| d.name.as_str())
-        .collect();
+    let missing = chart.missing_dependencies();
     if missing.is_empty() {
         return Ok(());
     }

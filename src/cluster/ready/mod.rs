@@ -58,23 +58,12 @@ pub(crate) async fn wait(
             total: targets.len(),
             slowest: pending.first().map(|(i, why)| (targets[*i].describe(), why.clone())),
         });
-        if pending.is_empty() {
+        let left = pending
+            .iter()
+            .map(|(i, why)| format!("{}: {why}", targets[*i].describe()));
+        if end_of_round(start, timeout, targets.len(), left).await? {
             return Ok(());
         }
-        if start.elapsed() >= timeout {
-            return Err(ClusterError::Timeout {
-                timeout,
-                count: pending.len(),
-                total: targets.len(),
-                details: pending
-                    .iter()
-                    .map(|(i, why)| format!("{}: {why}", targets[*i].describe()))
-                    .collect::<Vec<_>>()
-                    .join("; "),
-            });
-        }
-        let left = timeout.saturating_sub(start.elapsed());
-        tokio::time::sleep(POLL.min(left)).await;
     }
 }
 
@@ -96,23 +85,35 @@ pub(crate) async fn wait_deleted(session: &Session, targets: &[Target], timeout:
             }
         }
         pending = still;
-        if pending.is_empty() {
+        let left = pending.iter().map(|t| format!("{}: still present", t.describe()));
+        if end_of_round(start, timeout, targets.len(), left).await? {
             return Ok(());
         }
-        if start.elapsed() >= timeout {
-            return Err(ClusterError::Timeout {
-                timeout,
-                count: pending.len(),
-                total: targets.len(),
-                details: pending
-                    .iter()
-                    .map(|t| format!("{}: still present", t.describe()))
-                    .collect::<Vec<_>>()
-                    .join("; "),
-            });
-        }
-        tokio::time::sleep(POLL.min(timeout.saturating_sub(start.elapsed()))).await;
     }
+}
+
+/// Ends a polling round with `left` describing the objects still waited for: `Ok(true)` when
+/// there are none, [`ClusterError::Timeout`] naming them when `timeout` has passed since
+/// `start`, otherwise `Ok(false)` after sleeping until the next round.
+async fn end_of_round(
+    start: Instant,
+    timeout: Duration,
+    total: usize,
+    left: impl ExactSizeIterator<Item = String>,
+) -> Result<bool, ClusterError> {
+    if left.len() == 0 {
+        return Ok(true);
+    }
+    if start.elapsed() >= timeout {
+        return Err(ClusterError::Timeout {
+            timeout,
+            count: left.len(),
+            total,
+            details: left.collect::<Vec<_>>().join("; "),
+        });
+    }
+    tokio::time::sleep(POLL.min(timeout.saturating_sub(start.elapsed()))).await;
+    Ok(false)
 }
 
 impl Session {

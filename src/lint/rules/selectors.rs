@@ -107,16 +107,9 @@ pub fn check_services<'a>(docs: &[&'a Document], pods: &[Option<PodSpec<'a>>], h
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::yaml::{Dialect, parse_stream};
 
     fn map(text: &str) -> Map {
-        parse_stream(text, Dialect::Kustomize, "t")
-            .unwrap()
-            .remove(0)
-            .value
-            .as_map()
-            .unwrap()
-            .clone()
+        crate::yaml::first_document(text).as_map().unwrap().clone()
     }
 
     #[test]

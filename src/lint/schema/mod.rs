@@ -102,13 +102,9 @@ pub fn is_crd(v: &Value) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::yaml::{Dialect, parse_stream};
 
     fn doc(text: &str) -> Value {
-        parse_stream(text, Dialect::Kustomize, "t.yaml")
-            .unwrap()
-            .remove(0)
-            .value
+        crate::yaml::first_document(text)
     }
 
     fn problems(s: &Schemas, text: &str) -> Vec<String> {

@@ -253,13 +253,10 @@ fn merge_name_reference(table: &mut Vec<NameReference>, entry: NameReference) ->
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::yaml::{self, Dialect};
+    use crate::yaml;
 
     fn doc(text: &str) -> Value {
-        yaml::parse_stream(text, Dialect::Kustomize, "c.yaml")
-            .unwrap()
-            .remove(0)
-            .value
+        yaml::first_document(text)
     }
 
     #[test]

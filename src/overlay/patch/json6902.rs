@@ -229,13 +229,9 @@ fn remove(doc: &mut Value, path: &[String]) -> Result<Value, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::yaml::{Dialect, parse_bytes};
 
     fn v(s: &str) -> Value {
-        parse_bytes(s.as_bytes(), Dialect::Kustomize, "t")
-            .unwrap()
-            .remove(0)
-            .value
+        crate::yaml::first_document(s)
     }
 
     #[test]

@@ -5,7 +5,7 @@
 use crate::overlay::config::{FieldTables, parse_spec};
 use crate::overlay::error::Error;
 use crate::overlay::fieldspec::FieldSpec;
-use crate::overlay::kustomization::Kustomization;
+use crate::overlay::kustomization::{Kustomization, generator_fields};
 use crate::yaml::{self, Map, Value};
 
 use super::Config;
@@ -62,6 +62,11 @@ pub(super) fn patch_level(m: &Map, kind: &str, file: &str) -> Result<Kustomizati
             ("patchesJson6902", vec![Value::Map(entry)])
         }
     };
+    level(field, entries, file)
+}
+
+/// A level whose kustomization holds only `field: entries`, with the built-in field tables.
+fn level(field: &str, entries: Vec<Value>, file: &str) -> Result<Kustomization, String> {
     let mut doc = Map::default();
     doc.insert(field.to_string(), Value::Seq(entries));
     let text = yaml::to_string(&Value::Map(doc));
@@ -113,20 +118,7 @@ pub(super) fn string_map(m: &Map, key: &str) -> Result<Map, String> {
 /// A level holding one generator entry built from the config's fields.
 pub(super) fn generator_level(c: &Config, m: &Map, kind: &str, file: &str) -> Result<Kustomization, String> {
     let mut args = Map::default();
-    let mut keys = vec![
-        "name",
-        "namespace",
-        "behavior",
-        "literals",
-        "files",
-        "envs",
-        "env",
-        "options",
-    ];
-    if kind == "SecretGenerator" {
-        keys.push("type");
-    }
-    for key in keys {
+    for &key in generator_fields(kind == "SecretGenerator") {
         if let Some(v) = m.get(key).filter(|v| !v.is_null()) {
             args.insert(key.to_string(), v.clone());
         }
@@ -142,13 +134,5 @@ pub(super) fn generator_level(c: &Config, m: &Map, kind: &str, file: &str) -> Re
     } else {
         "configMapGenerator"
     };
-    let mut doc = Map::default();
-    doc.insert(field.to_string(), Value::Seq(vec![Value::Map(args)]));
-    let text = yaml::to_string(&Value::Map(doc));
-    let mut level = Kustomization::parse(text.as_bytes(), file).map_err(|e| match e {
-        Error::Field { field, message, .. } => format!("{field}: {message}"),
-        other => other.to_string(),
-    })?;
-    level.fields = FieldTables::builtin();
-    Ok(level)
+    level(field, vec![Value::Map(args)], file)
 }

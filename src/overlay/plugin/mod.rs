@@ -164,11 +164,7 @@ pub fn generate(
     cx: &Context,
     after: &mut dyn FnMut(&mut ResMap, &Config),
 ) -> Result<(), Error> {
-    for c in configs {
-        builtin::Plugin::parse(c, Role::Generator, cx)?.run(rm, cx, &c.entry)?;
-        after(rm, c);
-    }
-    Ok(())
+    run(rm, configs, cx, Role::Generator, after)
 }
 
 /// Runs transformer configs over `rm`, in order.
@@ -182,8 +178,19 @@ pub fn transform(
     cx: &Context,
     after: &mut dyn FnMut(&mut ResMap, &Config),
 ) -> Result<(), Error> {
+    run(rm, configs, cx, Role::Transformer, after)
+}
+
+/// Parses each config for `role` and runs it over `rm`, calling `after` after each.
+fn run(
+    rm: &mut ResMap,
+    configs: &[Config],
+    cx: &Context,
+    role: Role,
+    after: &mut dyn FnMut(&mut ResMap, &Config),
+) -> Result<(), Error> {
     for c in configs {
-        builtin::Plugin::parse(c, Role::Transformer, cx)?.run(rm, cx, &c.entry)?;
+        builtin::Plugin::parse(c, role, cx)?.run(rm, cx, &c.entry)?;
         after(rm, c);
     }
     Ok(())

@@ -168,6 +168,17 @@ mod tests {
         }
     }
 
+    /// Build options with --enable-helm and a fake renderer, which is returned to inspect.
+    fn with_fake_renderer() -> (Arc<FakeRenderer>, BuildOptions) {
+        let fake = Arc::new(FakeRenderer::default());
+        let opts = BuildOptions {
+            enable_helm: true,
+            chart_renderer: Some(fake.clone()),
+            ..Default::default()
+        };
+        (fake, opts)
+    }
+
     fn dir(kustomization: &str) -> tempfile::TempDir {
         let t = tempfile::tempdir().unwrap();
         std::fs::write(t.path().join("kustomization.yaml"), kustomization).unwrap();
@@ -203,12 +214,7 @@ mod tests {
     #[test]
     fn rendered_objects_go_through_the_transformers() {
         let t = dir(CHARTS);
-        let fake = Arc::new(FakeRenderer::default());
-        let opts = BuildOptions {
-            enable_helm: true,
-            chart_renderer: Some(fake.clone()),
-            ..Default::default()
-        };
+        let (fake, opts) = with_fake_renderer();
         let docs = build(t.path(), &opts).unwrap();
         let names: Vec<&str> = docs.iter().map(|d| d.name().unwrap()).collect();
         assert_eq!(names, ["p-shop-values", "p-shop"]);
@@ -230,12 +236,7 @@ mod tests {
         let t = dir(
             "generators:\n- |-\n  apiVersion: builtin\n  kind: HelmChartInflationGenerator\n  metadata:\n    name: x\n  name: db\n  releaseName: main\n  chartHome: third_party\n  skipTests: true\n",
         );
-        let fake = Arc::new(FakeRenderer::default());
-        let opts = BuildOptions {
-            enable_helm: true,
-            chart_renderer: Some(fake.clone()),
-            ..Default::default()
-        };
+        let (fake, opts) = with_fake_renderer();
         let docs = build(t.path(), &opts).unwrap();
         assert_eq!(docs.len(), 2);
         let seen = fake.seen.lock().unwrap();
@@ -252,11 +253,7 @@ mod tests {
     #[test]
     fn renderer_failures_name_the_entry() {
         let t = dir("helmCharts:\n- name: broken\n  releaseName: x\n");
-        let opts = BuildOptions {
-            enable_helm: true,
-            chart_renderer: Some(Arc::new(FakeRenderer::default())),
-            ..Default::default()
-        };
+        let (_, opts) = with_fake_renderer();
         let e = build(t.path(), &opts).unwrap_err().to_string();
         assert!(e.ends_with("helmCharts[0]: chart 'broken': template error"), "{e}");
     }

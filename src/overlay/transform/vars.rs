@@ -20,6 +20,7 @@ use std::collections::HashMap;
 use crate::overlay::error::Error;
 use crate::overlay::fieldspec::{FieldSpec, split_path};
 use crate::overlay::resmap::ResMap;
+use crate::overlay::strict::{map, string};
 use crate::resource::{Gvk, ResId};
 use crate::yaml::{Map, Value};
 
@@ -85,30 +86,6 @@ pub fn parse(items: &[Value], file: &str) -> Result<Vec<Var>, (String, String)> 
         });
     }
     Ok(out)
-}
-
-fn map<'a>(v: &'a Value, field: &str, allowed: &[&str]) -> Result<&'a Map, (String, String)> {
-    let m = v.as_map().ok_or_else(|| {
-        (
-            field.to_string(),
-            format!("expected a mapping, found {}", v.type_name()),
-        )
-    })?;
-    if let Some(k) = m.keys().find(|k| !allowed.contains(&k.as_str())) {
-        return Err((format!("{field}.{k}"), "unknown field".into()));
-    }
-    Ok(m)
-}
-
-fn string(m: &Map, key: &str, field: &str) -> Result<String, (String, String)> {
-    match m.get(key) {
-        None | Some(Value::Null) => Ok(String::new()),
-        Some(Value::String(s)) => Ok(s.clone()),
-        Some(v) => Err((
-            format!("{field}.{key}"),
-            format!("expected a string, found {}", v.type_name()),
-        )),
-    }
 }
 
 /// Ties this level's vars to their objects (call after the level's transformers).
@@ -373,10 +350,7 @@ mod tests {
 
     #[test]
     fn field_values() {
-        let obj = crate::yaml::parse_stream("spec:\n  ports:\n  - port: 80\n", crate::yaml::Dialect::Kustomize, "t")
-            .unwrap()
-            .remove(0)
-            .value;
+        let obj = crate::yaml::first_document("spec:\n  ports:\n  - port: 80\n");
         assert_eq!(field_value(&obj, "spec.ports[0].port"), Some(Value::Int(80)));
         assert_eq!(field_value(&obj, "spec.ports[1].port"), None);
     }

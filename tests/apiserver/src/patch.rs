@@ -206,14 +206,8 @@ fn take(doc: &mut Value, path: &str) -> Result<Value, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tree::tests::DEPLOY;
     use serde_json::json;
-
-    const DEPLOY: Shape = Shape {
-        custom: false,
-        deduced: false,
-        kind: "Deployment",
-        has_status: true,
-    };
 
     #[test]
     fn merge_patch_deletes_with_null_and_replaces_lists() {

@@ -366,12 +366,13 @@ fn get_mut<'v>(shape: Shape, v: &'v mut Value, path: &[Pe]) -> Option<&'v mut Va
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::fieldset::{encode, path_string};
     use serde_json::json;
 
-    const DEPLOY: Shape = Shape {
+    /// A built-in Deployment (shared with the other modules' tests).
+    pub(crate) const DEPLOY: Shape = Shape {
         custom: false,
         deduced: false,
         kind: "Deployment",

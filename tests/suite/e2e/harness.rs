@@ -39,6 +39,29 @@ impl Run {
     }
 }
 
+/// Runs `rudder ARGS --kubeconfig KUBECONFIG` from the repository root with `stdin`, with
+/// `$KUBECONFIG` unset.
+pub fn run_rudder(kubeconfig: &Path, args: &[&str], stdin: &str) -> Run {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rudder"))
+        .args(args)
+        .arg("--kubeconfig")
+        .arg(kubeconfig)
+        .current_dir(root())
+        .env_remove("KUBECONFIG")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run rudder");
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
 /// A cluster under test.
 pub struct Cluster {
     pub kubeconfig: PathBuf,
@@ -68,24 +91,7 @@ impl Cluster {
 
     /// Runs `rudder ARGS --kubeconfig K` with `stdin`.
     pub fn rudder(&self, args: &[&str], stdin: &str) -> Run {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_rudder"))
-            .args(args)
-            .arg("--kubeconfig")
-            .arg(&self.kubeconfig)
-            .current_dir(root())
-            .env_remove("KUBECONFIG")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("run rudder");
-        child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
-        let out = child.wait_with_output().unwrap();
-        Run {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
+        run_rudder(&self.kubeconfig, args, stdin)
     }
 
     fn api(&self, api_version: &str, kind: &str, namespace: Option<&str>) -> Api<DynamicObject> {

@@ -4,7 +4,7 @@
 //! phase, with `RUDDER_E2E_NO_KUBELET_KUBECONFIG`. Without those variables each test prints a SKIPPED
 //! line on stderr (past the test harness's capture) and does nothing.
 
-mod harness;
+pub mod harness;
 mod offline;
 pub mod scenarios;
 

@@ -319,15 +319,11 @@ fn scalar_text(v: &Value) -> String {
 mod tests {
     use super::*;
     use crate::resource::Gvk;
-    use crate::yaml::{Dialect, parse_bytes};
 
     use super::super::schema::Schema;
 
     fn v(s: &str) -> Value {
-        parse_bytes(s.as_bytes(), Dialect::Kustomize, "t")
-            .unwrap()
-            .remove(0)
-            .value
+        crate::yaml::first_document(s)
     }
 
     fn deployment(spec: &str) -> Value {

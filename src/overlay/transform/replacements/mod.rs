@@ -71,10 +71,7 @@ mod tests {
     use crate::overlay::transform::labels::tests::{at, resmap};
 
     fn list(text: &str) -> Vec<Replacement> {
-        let v = yaml::parse_stream(text, Dialect::Kustomize, "k.yaml")
-            .unwrap()
-            .remove(0)
-            .value;
+        let v = yaml::first_document(text);
         parse_entries(v.as_seq().unwrap(), "replacements")
             .unwrap()
             .into_iter()

@@ -419,13 +419,10 @@ pub fn expand_wildcards(node: Option<&Value>, segs: &[String]) -> Result<Vec<Vec
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::yaml::{self, Dialect};
+    use crate::yaml;
 
     fn v(text: &str) -> Value {
-        yaml::parse_stream(text, Dialect::Kustomize, "t")
-            .unwrap()
-            .remove(0)
-            .value
+        yaml::first_document(text)
     }
 
     const POD: &str = "spec:\n  containers:\n  - name: app\n    image: a\n  - name: app-sidecar\n    image: b\n  - name: other\n    image: c\n";

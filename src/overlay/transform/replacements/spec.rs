@@ -191,17 +191,9 @@ impl Reader<'_> {
     }
 
     fn selector(&self, v: &Value, field: &str, with_selectors: bool) -> Result<Selector, (String, String)> {
-        const ID: &[&str] = &["group", "version", "kind", "name", "namespace"];
-        const ALL: &[&str] = &[
-            "group",
-            "version",
-            "kind",
-            "name",
-            "namespace",
-            "labelSelector",
-            "annotationSelector",
-        ];
-        let m = self.map(v, field, if with_selectors { ALL } else { ID })?;
+        // The patch `target:` fields; without selectors only the id ones before them.
+        let all = crate::overlay::patch::TARGET_FIELDS;
+        let m = self.map(v, field, if with_selectors { all } else { &all[..5] })?;
         Ok(Selector {
             group: self.string(m, "group", field)?,
             version: self.string(m, "version", field)?,
@@ -359,11 +351,7 @@ mod tests {
     use crate::yaml::{self, Dialect};
 
     fn items(text: &str) -> Vec<Value> {
-        match yaml::parse_stream(text, Dialect::Kustomize, "k.yaml")
-            .unwrap()
-            .remove(0)
-            .value
-        {
+        match yaml::first_document(text) {
             Value::Seq(s) => s,
             other => panic!("{other:?}"),
         }

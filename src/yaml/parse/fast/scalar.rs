@@ -150,14 +150,21 @@ impl<'t> Reader<'t> {
             }
             i += 1;
         }
+        Ok(self.close_quoted(owned, start, run, i))
+    }
+
+    /// Ends a quoted scalar whose closing quote is at `i`: the text from `start` borrowed when
+    /// nothing was unescaped, else `owned` completed with the run from `run`; `pos` left past
+    /// the quote.
+    fn close_quoted(&mut self, owned: Option<String>, start: usize, run: usize, i: usize) -> Cow<'t, str> {
         self.pos = i + 1;
-        Ok(match owned {
+        match owned {
             Some(mut s) => {
                 s.push_str(&self.text[run..i]);
                 Cow::Owned(s)
             }
             None => Cow::Borrowed(&self.text[start..i]),
-        })
+        }
     }
 
     /// A single-quoted scalar that closes on its line (`pos` at the opening quote, left past
@@ -182,14 +189,7 @@ impl<'t> Reader<'t> {
             }
             i += 1;
         }
-        self.pos = i + 1;
-        Ok(match owned {
-            Some(mut s) => {
-                s.push_str(&self.text[run..i]);
-                Cow::Owned(s)
-            }
-            None => Cow::Borrowed(&self.text[start..i]),
-        })
+        Ok(self.close_quoted(owned, start, run, i))
     }
 
     /// A block scalar that is a value in a collection at `col`: literal (`|`, `|-`), or
