@@ -16,11 +16,15 @@ kubeconfig=$(scripts/cluster.sh up | tail -n 1)
 echo "test.sh: cluster up in $(( $(date +%s) - t0 ))s: $kubeconfig" >&2
 
 export RUDDER_E2E_KUBECONFIG="$kubeconfig"
-cargo test --locked "$@"
-# The API test server's own unit tests (a workspace member).
-[ "$#" -eq 0 ] && cargo test --locked -p rudder-testserver
+# The whole workspace in one build (rudder and the API test server's own unit tests), so
+# dependencies are compiled once with one feature set.
+if [ "$#" -eq 0 ]; then
+  cargo test --locked --workspace
+else
+  cargo test --locked "$@"
+fi
 
 # Pods never become ready without the fake kubelet: `apply --wait` must time out, naming the object.
 scripts/cluster.sh up --no-kubelet >/dev/null
-RUDDER_E2E_NO_KUBELET_KUBECONFIG="$kubeconfig" cargo test --locked --test suite e2e_no_kubelet
+RUDDER_E2E_NO_KUBELET_KUBECONFIG="$kubeconfig" cargo test --locked --workspace --test suite e2e_no_kubelet
 echo "test.sh: done in $(( $(date +%s) - t0 ))s" >&2
