@@ -1,10 +1,13 @@
 //! rudder: charts, overlays, repositories, apply and releases in one library.
 //!
-//! Imports run downward only: `yaml` → `resource` → `overlay` (and, later, the other
-//! middle modules) → `pipeline` → `release`. The binary's `cli` sits on top.
+//! Imports run downward only: `yaml` → {`resource`, `archive`, `constraint`} → the middle
+//! modules (`chart`, `overlay`, `repo`, `cluster`, `lint`) → `pipeline` → `release`. The
+//! binary's `cli` sits on top.
 
+pub mod archive;
 pub mod chart;
 pub mod cluster;
+pub mod constraint;
 pub mod lint;
 pub mod overlay;
 pub mod pipeline;

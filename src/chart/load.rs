@@ -11,9 +11,9 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use super::archive::{self, Limits};
 use super::ignore::Rules;
 use super::{Chart, ChartFile, Error, Metadata};
+use crate::archive::{self, Limits};
 use crate::yaml::{self, Dialect, Value};
 
 /// Deepest directory nesting read from a chart directory (stops symlink loops).

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::yaml::{Map, Value};
 
-use super::constraint::Constraint;
+use crate::constraint::Constraint;
 
 /// The contents of `Chart.yaml`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -192,7 +192,7 @@ impl Metadata {
         if self.version.is_empty() {
             return Err(MetadataError::MissingVersion);
         }
-        if super::constraint::parse_version(&self.version).is_none() {
+        if crate::constraint::parse_version(&self.version).is_none() {
             return Err(MetadataError::BadVersion(self.version.clone()));
         }
         match self.chart_type.as_str() {
@@ -240,7 +240,7 @@ impl Metadata {
             constraint: self.kube_version.clone(),
             version: kube_version.to_string(),
         };
-        let version = super::constraint::parse_version(kube_version).ok_or_else(incompatible)?;
+        let version = crate::constraint::parse_version(kube_version).ok_or_else(incompatible)?;
         if constraint.matches(&version) {
             Ok(())
         } else {

@@ -6,8 +6,6 @@
 //! ([`values::compute`]). Must not talk to a cluster or import `overlay`, `repo`, `cluster`
 //! or `lint`.
 
-pub mod archive;
-pub mod constraint;
 pub mod create;
 mod fields;
 mod ignore;
@@ -122,5 +120,5 @@ pub enum Error {
         message: String,
     },
     #[error(transparent)]
-    Archive(#[from] archive::ArchiveError),
+    Archive(#[from] crate::archive::ArchiveError),
 }

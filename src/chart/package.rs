@@ -11,8 +11,8 @@
 
 use std::io::Write;
 
-use super::constraint::parse_version;
 use super::{Chart, ChartFile};
+use crate::constraint::parse_version;
 use crate::yaml::Value;
 
 /// Overrides applied while packaging.

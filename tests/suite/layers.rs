@@ -1,4 +1,5 @@
-//! Imports run downward only (ARCHITECTURE.md): `yaml` → `resource` → the middle modules
+//! Imports run downward only (ARCHITECTURE.md): `yaml` → `resource` (and the shared
+//! `archive` extractor and `constraint` SemVer rules) → the middle modules
 //! (`chart`, `overlay`, `repo`, `cluster`, `lint`, which never import each other) →
 //! `pipeline` → `release` → `cli`. This test reads the sources and checks every `crate::`
 //! path against that order.
@@ -10,7 +11,7 @@ use crate::support::root;
 fn rank(module: &str) -> Option<u8> {
     Some(match module {
         "yaml" => 0,
-        "resource" => 1,
+        "resource" | "archive" | "constraint" => 1,
         "chart" | "overlay" | "repo" | "cluster" | "lint" => 2,
         "pipeline" => 3,
         "release" => 4,

@@ -187,7 +187,7 @@ impl KubeVersion {
     /// # Errors
     /// Text that is not a version.
     pub fn parse(text: &str) -> Result<KubeVersion, String> {
-        let v = super::super::constraint::parse_version(text)
+        let v = crate::constraint::parse_version(text)
             .ok_or_else(|| format!("invalid kube version '{text}': expected a version such as v1.30.0"))?;
         Ok(KubeVersion {
             major: v.major,

@@ -16,8 +16,8 @@
 //!   puts the child's mapping `a.b` at `c.d`; the parent's own values win over imported
 //!   ones, and an earlier import over a later one; a missing child table is skipped.
 
-use crate::chart::constraint::{Constraint, parse_version};
 use crate::chart::{Chart, ImportValue};
+use crate::constraint::{Constraint, parse_version};
 use crate::yaml::{Map, Value};
 
 use super::Error;

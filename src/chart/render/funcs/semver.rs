@@ -4,8 +4,8 @@
 use minijinja::value::Value;
 use minijinja::{Environment, Error};
 
-use super::super::super::constraint::{Constraint, parse_version};
 use super::{filter, function, invalid, t};
+use crate::constraint::{Constraint, parse_version};
 
 fn compare(constraint: &str, version: &str) -> Result<bool, Error> {
     let c = Constraint::parse(constraint).map_err(|e| invalid(format!("semverCompare: {e}")))?;

@@ -9,7 +9,8 @@
 //!   each file at most [`Limits::max_file`] (Helm: 5 MiB), the whole decompressed stream at
 //!   most [`Limits::max_total`] (Helm: 100 MiB), and at most [`Limits::max_entries`] entries.
 //!
-//! Used by chart loading and, later, the repository client.
+//! Shared by chart loading and the repository client: `repo` may not import `chart`, so
+//! the extractor sits below both.
 
 use std::io::Read;
 

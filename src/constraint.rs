@@ -375,7 +375,7 @@ mod helm_cases {
     /// Every (constraint, version) pair Helm answered (fixtures/chart-load/semver.py).
     #[test]
     fn agrees_with_helm_semver_compare() {
-        let text = include_str!("../../fixtures/chart-load/semver-constraints.txt");
+        let text = include_str!("../fixtures/chart-load/semver-constraints.txt");
         let mut wrong = Vec::new();
         let mut n = 0;
         for line in text.lines().filter(|l| !l.starts_with('#') && !l.is_empty()) {
