@@ -7,12 +7,16 @@ use clap::{Parser, Subcommand};
 
 mod apply;
 mod build;
+mod chart_ref;
 mod create;
 mod delete;
 mod diff;
 mod lint;
 mod overlay;
 mod package;
+mod pull;
+mod repo;
+mod search;
 mod show;
 mod template;
 mod values;
@@ -43,6 +47,9 @@ enum Command {
     Apply(apply::Args),
     Diff(diff::Args),
     Delete(delete::Args),
+    Repo(repo::Args),
+    Search(search::Args),
+    Pull(pull::Args),
 }
 
 /// Parses arguments, runs the command and maps the outcome to an exit code:
@@ -63,6 +70,9 @@ pub fn main() -> ExitCode {
         Command::Package(args) => package::run(args).map(|()| ExitCode::SUCCESS),
         Command::Template(args) => template::run(args).map(|()| ExitCode::SUCCESS),
         Command::Create(args) => create::run(args).map(|()| ExitCode::SUCCESS),
+        Command::Repo(args) => repo::run(args).map(|()| ExitCode::SUCCESS),
+        Command::Search(args) => search::run(args).map(|()| ExitCode::SUCCESS),
+        Command::Pull(args) => pull::run(args).map(|()| ExitCode::SUCCESS),
     };
     match result {
         Ok(code) => code,
