@@ -891,3 +891,84 @@ fn helm_reads_rudders_index() {
         assert!(chart.contains(&version), "{shown}: {chart}");
     }
 }
+
+/// A rustls server configuration from fixtures/repo/tls (see gen.sh there); with
+/// `client_auth`, client certificates signed by the test CA are required.
+fn server_tls(client_auth: bool) -> std::sync::Arc<rustls::ServerConfig> {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    use std::sync::Arc;
+    let dir = root().join("fixtures/repo/tls");
+    let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(dir.join("server.crt"))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let key = PrivateKeyDer::from_pem_file(dir.join("server.key")).unwrap();
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let builder = rustls::ServerConfig::builder_with_provider(provider.clone())
+        .with_safe_default_protocol_versions()
+        .unwrap();
+    let builder = if client_auth {
+        let mut roots = rustls::RootCertStore::empty();
+        for c in CertificateDer::pem_file_iter(dir.join("ca.crt")).unwrap() {
+            roots.add(c.unwrap()).unwrap();
+        }
+        let verifier = rustls::server::WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider)
+            .build()
+            .unwrap();
+        builder.with_client_cert_verifier(verifier)
+    } else {
+        builder.with_no_client_auth()
+    };
+    Arc::new(builder.with_single_cert(certs, key).unwrap())
+}
+
+#[test]
+fn tls_ca_file_client_certificates_and_insecure() {
+    let env = Env::new();
+    let tls = root().join("fixtures/repo/tls");
+    let file = |n: &str| tls.join(n).to_string_lossy().into_owned();
+    env.package_metallb("0.1.0");
+    env.index_pkgs(None);
+
+    let server = Server::start_tls("127.0.0.1", server_tls(false));
+    server.serve_dir("/charts", &env.path("pkgs"));
+    let url = format!("{}/charts", server.https_url());
+    let err = env.fails(&["repo", "add", "a", &url]);
+    assert!(
+        err.contains("/charts/index.yaml: ") && err.contains("certificate"),
+        "{err}"
+    );
+    // Not retried: one attempt.
+    assert!(server.log().is_empty(), "{:?}", server.log());
+    env.ok(&["repo", "add", "a", &url, "--ca-file", &file("ca.crt")]);
+    env.ok(&["pull", "a/metallb", "-d", "a"]);
+    env.ok(&["repo", "add", "b", &url, "--insecure-skip-tls-verify"]);
+    env.ok(&["pull", "b/metallb", "-d", "b"]);
+    let stored = std::fs::read_to_string(env.path("config/repositories.yaml")).unwrap();
+    assert!(stored.contains(&format!("caFile: {}", file("ca.crt"))), "{stored}");
+    assert!(stored.contains("insecure_skip_tls_verify: true"), "{stored}");
+
+    let mtls = Server::start_tls("127.0.0.1", server_tls(true));
+    mtls.serve_dir("/charts", &env.path("pkgs"));
+    let url = format!("{}/charts", mtls.https_url());
+    let err = env.fails(&["repo", "add", "m", &url, "--ca-file", &file("ca.crt")]);
+    assert!(
+        err.contains("/charts/index.yaml") && err.to_lowercase().contains("certificate"),
+        "{err}"
+    );
+    env.ok(&[
+        "repo",
+        "add",
+        "m",
+        &url,
+        "--ca-file",
+        &file("ca.crt"),
+        "--cert-file",
+        &file("client.crt"),
+        "--key-file",
+        &file("client.key"),
+    ]);
+    env.ok(&["pull", "m/metallb", "-d", "m"]);
+    assert!(env.work().join("m/metallb-0.1.0.tgz").is_file());
+}
