@@ -186,18 +186,7 @@ pub fn download_verified(
     let HashingFile { mut file, hasher } = sink;
     file.flush().map_err(|e| Error::io(file.path(), &e))?;
     let actual = hex(&hasher.finalize());
-    let verified = match &want {
-        Some(w) if *w == actual => true,
-        Some(w) => {
-            return Err(Error::DigestMismatch {
-                chart: display_name(&expected.name, url),
-                version: expected.version.clone(),
-                expected: w.clone(),
-                actual,
-            });
-        }
-        None => false,
-    };
+    let verified = ensure_digest(expected, want.as_deref(), &actual, url)?;
     Ok(VerifiedPackage {
         file,
         name: expected.name.clone(),
@@ -206,6 +195,21 @@ pub fn download_verified(
         verified,
         file_name: file_name_of(url, &expected.name, &expected.version),
     })
+}
+
+/// Compares the digest of the download with the wanted one: `Ok(true)` when they are equal,
+/// `Ok(false)` when there is none to compare with (the caller accepted that).
+fn ensure_digest(expected: &Expected, want: Option<&str>, actual: &str, url: &str) -> Result<bool, Error> {
+    match want {
+        Some(w) if w == actual => Ok(true),
+        Some(w) => Err(Error::DigestMismatch {
+            chart: display_name(&expected.name, url),
+            version: expected.version.clone(),
+            expected: w.to_string(),
+            actual: actual.to_string(),
+        }),
+        None => Ok(false),
+    }
 }
 
 fn display_name(name: &str, url: &str) -> String {
@@ -236,6 +240,49 @@ mod tests {
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         );
         assert_eq!(normalize_digest("sha256:ABC"), "abc");
+    }
+
+    /// Streams `data` through a hashing temporary file in chunks of `chunk` bytes.
+    fn streamed_digest(data: &[u8], chunk: usize) -> String {
+        let mut sink = HashingFile {
+            file: tempfile::NamedTempFile::new().unwrap(),
+            hasher: Sha256::new(),
+        };
+        sink.write(b"stale bytes from a failed attempt").unwrap();
+        sink.reset().unwrap();
+        for c in data.chunks(chunk.max(1)) {
+            sink.write(c).unwrap();
+        }
+        assert_eq!(std::fs::read(sink.file.path()).unwrap(), data);
+        hex(&sink.hasher.finalize())
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(128))]
+
+        /// A one-byte change fails verification; the streamed digest (any chunking, after a
+        /// retry's reset) is the digest of the bytes.
+        #[test]
+        fn one_byte_change_fails_verification(
+            data in proptest::collection::vec(proptest::prelude::any::<u8>(), 1..4096),
+            at in proptest::prelude::any::<proptest::sample::Index>(),
+            flip in 1u8..=255,
+            chunk in 1usize..700,
+        ) {
+            let expected = Expected { name: "c".into(), version: "1.0.0".into(), ..Expected::default() };
+            let good = sha256_hex(&data);
+            proptest::prop_assert_eq!(&streamed_digest(&data, chunk), &good);
+            proptest::prop_assert!(ensure_digest(&expected, Some(&good), &good, "u").unwrap());
+            let mut bad = data.clone();
+            let i = at.index(bad.len());
+            bad[i] ^= flip;
+            let got = streamed_digest(&bad, chunk);
+            let refused = matches!(
+                ensure_digest(&expected, Some(&good), &got, "u"),
+                Err(Error::DigestMismatch { .. })
+            );
+            proptest::prop_assert!(refused);
+        }
     }
 
     #[test]
