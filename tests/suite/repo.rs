@@ -64,6 +64,20 @@ impl Env {
         self.run_with_stdin(args, "")
     }
 
+    /// Runs rudder with one more environment variable.
+    fn run_with_env(&self, args: &[&str], key: &str, value: &str) -> Output {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_rudder"));
+        cmd.args(args)
+            .current_dir(self.work())
+            .env("RUDDER_CONFIG_HOME", self.path("config"))
+            .env("RUDDER_CACHE_HOME", self.path("cache"))
+            .env("HOME", self.tmp.path())
+            .env_remove("NO_PROXY")
+            .env_remove("no_proxy")
+            .env(key, value);
+        cmd.output().unwrap()
+    }
+
     /// Runs rudder and expects success; returns stdout.
     fn ok(&self, args: &[&str]) -> String {
         let out = self.run(args);
@@ -364,6 +378,7 @@ fn basic_auth_is_required_and_honoured() {
     let err = env.fails(&["repo", "add", "edu", &url]);
     assert!(err.contains("index.yaml: the server answered 401"), "{err}");
     assert!(!env.path("config/repositories.yaml").exists());
+    let wrong = "wrong-Xy9q";
     let out = env.run(&[
         "repo",
         "add",
@@ -372,11 +387,14 @@ fn basic_auth_is_required_and_honoured() {
         "--username",
         "alice",
         "--password",
-        "nope",
+        wrong,
         "--debug",
     ]);
     assert_eq!(out.status.code(), Some(1));
-    assert_no_password(&out);
+    for s in [&out.stdout, &out.stderr] {
+        assert!(!String::from_utf8_lossy(s).contains(wrong), "password printed");
+    }
+    assert!(String::from_utf8_lossy(&out.stderr).contains("401"));
 
     let out = env.run_with_stdin(
         &["repo", "add", "edu", &url, "--username", "alice", "--password-stdin"],
@@ -975,4 +993,36 @@ fn tls_ca_file_client_certificates_and_insecure() {
     ]);
     env.ok(&["pull", "m/metallb", "-d", "m"]);
     assert!(env.work().join("m/metallb-0.1.0.tgz").is_file());
+}
+
+/// HTTP_PROXY is honoured: requests for a host that does not exist reach the proxy (the test
+/// server) in absolute form.
+#[test]
+fn proxy_environment_is_honoured() {
+    let env = Env::new();
+    let proxy = Server::start("127.0.0.1");
+    env.package_metallb("0.1.0");
+    env.index_pkgs(None);
+    let host = "http://charts.rudder-test.invalid";
+    for f in ["index.yaml", "metallb-0.1.0.tgz"] {
+        proxy.route(&format!("{host}/charts/{f}"), Route::File(env.pkg(f)));
+    }
+    let url = format!("{host}/charts");
+    for args in [vec!["repo", "add", "edu", url.as_str()], vec!["pull", "edu/metallb"]] {
+        let out = env.run_with_env(&args, "HTTP_PROXY", &proxy.url());
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let paths: Vec<String> = proxy.log().into_iter().map(|s| s.path).collect();
+    assert_eq!(
+        paths,
+        [
+            format!("{host}/charts/index.yaml"),
+            format!("{host}/charts/metallb-0.1.0.tgz")
+        ]
+    );
+    assert!(env.work().join("metallb-0.1.0.tgz").is_file());
 }
