@@ -55,6 +55,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         version: a.version.clone(),
         devel: a.devel,
     };
+    if repo::RepoFile::load(&paths)?.entries.is_empty() {
+        anyhow::bail!("no repositories configured (add one with: rudder repo add NAME URL)");
+    }
     let result = repo::search(&paths, &opts)?;
     for w in &result.warnings {
         eprintln!("warning: {w}");

@@ -264,6 +264,8 @@ fn seed_workflow() {
     assert!(err.starts_with("error: no repositories to show"), "{err}");
     let err = env.fails(&["repo", "remove", "edu"]);
     assert!(err.contains("no repository named \"edu\""), "{err}");
+    let err = env.fails(&["search", "repo", "metallb"]);
+    assert!(err.starts_with("error: no repositories configured"), "{err}");
     // Without the repository, the URL has no digest to check.
     let err = env.fails(&["show", "chart", &pkg_url]);
     assert!(err.contains("--insecure-skip-digest"), "{err}");
