@@ -1,7 +1,9 @@
 //! The one path from a chart to documents that commands share: load the chart, compute
 //! its values, render its templates, then (optionally) feed the rendered documents to an
 //! overlay as its resources (`--post-render DIR`). Also the chart engine behind an
-//! overlay's `helmCharts:` ([`LocalChartRenderer`]).
+//! overlay's `helmCharts:` ([`LocalChartRenderer`]), and where a chart reference (a path,
+//! `REPO/CHART` or a URL) becomes a chart: the repository client fetches and verifies, the
+//! chart loader unpacks ([`load_chart_ref`]).
 //!
 //! Holds no command-line concerns: callers pass library options and print the result.
 
