@@ -8,6 +8,7 @@ pub mod archive;
 pub mod chart;
 pub mod cluster;
 pub mod constraint;
+pub mod dependency;
 pub mod lint;
 pub mod overlay;
 pub mod pipeline;

@@ -13,7 +13,7 @@ fn rank(module: &str) -> Option<u8> {
         "yaml" => 0,
         "resource" | "archive" | "constraint" => 1,
         "chart" | "overlay" | "repo" | "cluster" | "lint" => 2,
-        "pipeline" => 3,
+        "pipeline" | "dependency" => 3,
         "release" => 4,
         _ => return None,
     })
