@@ -12,5 +12,6 @@ pub mod dependency;
 pub mod lint;
 pub mod overlay;
 pub mod pipeline;
+pub mod repo;
 pub mod resource;
 pub mod yaml;
