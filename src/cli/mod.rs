@@ -9,6 +9,7 @@ mod apply;
 mod build;
 mod create;
 mod delete;
+mod dependency;
 mod diff;
 mod lint;
 mod overlay;
@@ -38,6 +39,8 @@ enum Command {
     Values(values::Args),
     Show(show::Args),
     Package(package::Args),
+    #[command(alias = "dep")]
+    Dependency(dependency::Args),
     Create(create::Args),
     Lint(lint::Args),
     Apply(apply::Args),
@@ -61,6 +64,7 @@ pub fn main() -> ExitCode {
         Command::Values(args) => values::run(args).map(|()| ExitCode::SUCCESS),
         Command::Show(args) => show::run(args).map(|()| ExitCode::SUCCESS),
         Command::Package(args) => package::run(args).map(|()| ExitCode::SUCCESS),
+        Command::Dependency(args) => dependency::run(args).map(|()| ExitCode::SUCCESS),
         Command::Template(args) => template::run(args).map(|()| ExitCode::SUCCESS),
         Command::Create(args) => create::run(args).map(|()| ExitCode::SUCCESS),
     };

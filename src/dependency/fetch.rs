@@ -7,6 +7,7 @@
 //!   name and version. The same URL is fetched once.
 
 use super::resolve::{Context, Locked, Origin, find_version, index_versions};
+use super::source::Package;
 use super::{Error, Problem};
 use crate::chart::{self, package};
 use crate::constraint::{Constraint, parse_version};
@@ -87,7 +88,7 @@ pub fn fetch(
             }
             Origin::Remote(repository) => {
                 let versions = index_versions(ctx, l.index, d, repos)?;
-                let (entry, url) = find_version(&versions, repository, &d.version).ok_or_else(|| {
+                let (entry, url) = find_version(&versions, &d.version).ok_or_else(|| {
                     ctx.fail(
                         l.index,
                         &d.name,
@@ -115,7 +116,14 @@ pub fn fetch(
                         },
                     )
                 })?;
-                let bytes = repos.download(&url, &digest).map_err(|e| {
+                let package = Package {
+                    repository,
+                    url: &url,
+                    name: &d.name,
+                    version: &d.version,
+                    digest: &digest,
+                };
+                let bytes = repos.download(&package).map_err(|e| {
                     ctx.fail(
                         l.index,
                         &d.name,

@@ -58,13 +58,14 @@ pub fn list(path: &Path) -> Result<Listing, Error> {
             status: status(&charts_dir, d, &chart),
         })
         .collect();
+    let shown = go_join(path, "charts");
     let warnings = if chart.metadata.dependencies.is_empty() {
         Vec::new()
     } else {
-        unlisted(&charts_dir, &chart.metadata.dependencies)
+        unlisted(&charts_dir, &shown, &chart.metadata.dependencies)
     };
     Ok(Listing {
-        charts_dir: charts_dir.display().to_string(),
+        charts_dir: shown,
         rows,
         warnings,
     })
@@ -131,7 +132,7 @@ fn matching_archives(charts_dir: &Path, name: &str) -> Vec<String> {
 }
 
 /// Warnings for `charts/` entries that are not charts or not dependencies.
-fn unlisted(charts_dir: &Path, deps: &[Dependency]) -> Vec<String> {
+fn unlisted(charts_dir: &Path, shown_dir: &str, deps: &[Dependency]) -> Vec<String> {
     let Ok(rd) = fs_err::read_dir(charts_dir) else {
         return Vec::new();
     };
@@ -146,7 +147,7 @@ fn unlisted(charts_dir: &Path, deps: &[Dependency]) -> Vec<String> {
         if !path.is_dir() && !name.ends_with(".tgz") {
             continue;
         }
-        let shown = path.display().to_string();
+        let shown = format!("{shown_dir}/{name}");
         match chart::load(&path) {
             Err(_) => out.push(format!("WARNING: {shown:?} is not a chart.")),
             Ok(c) if !deps.iter().any(|d| d.name == c.name()) => {
@@ -158,9 +159,37 @@ fn unlisted(charts_dir: &Path, deps: &[Dependency]) -> Vec<String> {
     out
 }
 
-/// The table as Helm prints it: columns padded to their widest cell (at most 80), cells
-/// joined by a tab, no trailing newline; a cell wider than 80 is cut to 77 and `...`.
-pub fn table(rows: &[Row]) -> String {
+/// The whole output of `dependency list CHART`, as Helm prints it: a warning when the
+/// chart has no dependencies; else the table, a blank line and the warnings.
+pub fn render(listing: &Listing, chart: &Path, max_width: usize) -> String {
+    if listing.rows.is_empty() {
+        return format!("WARNING: no dependencies at {}\n", go_join(chart, "charts"));
+    }
+    let mut out = table(&listing.rows, max_width);
+    out.push_str("\n\n");
+    for w in &listing.warnings {
+        out.push_str(w);
+        out.push('\n');
+    }
+    out
+}
+
+/// `filepath.Join(dir, rest)` as Go writes it: `.` and trailing slashes dropped.
+fn go_join(dir: &Path, rest: &str) -> String {
+    let d = dir.display().to_string();
+    let d = d.trim_end_matches('/');
+    let d = d.strip_prefix("./").unwrap_or(d);
+    if d.is_empty() || d == "." {
+        rest.to_string()
+    } else {
+        format!("{d}/{rest}")
+    }
+}
+
+/// The table as Helm prints it: columns padded to their widest cell (at most
+/// `max_width`), cells joined by a tab, no trailing newline; a wider cell is cut and ends
+/// in `...`.
+pub fn table(rows: &[Row], max_width: usize) -> String {
     let mut all: Vec<[&str; 4]> = vec![["NAME", "VERSION", "REPOSITORY", "STATUS"]];
     all.extend(rows.iter().map(|r| {
         [
@@ -174,7 +203,11 @@ pub fn table(rows: &[Row]) -> String {
     let mut widths = [0usize; 4];
     for row in &all {
         for (i, cell) in row.iter().enumerate() {
-            widths[i] = widths[i].max(width(cell).min(80));
+            widths[i] = widths[i].max(if max_width > 0 {
+                width(cell).min(max_width)
+            } else {
+                width(cell)
+            });
         }
     }
     let lines: Vec<String> = all
@@ -213,7 +246,7 @@ mod tests {
             repository: format!("https://{}", "x".repeat(90)),
             status: "ok".into(),
         }];
-        let t = table(&rows);
+        let t = table(&rows, 80);
         let lines: Vec<&str> = t.lines().collect();
         assert_eq!(lines[0], format!("NAME\tVERSION\tREPOSITORY{}\tSTATUS", " ".repeat(70)));
         assert_eq!(

@@ -126,41 +126,11 @@ pub fn read(dir: &Path, api_version: &str) -> Result<Option<Lock>, (String, Stri
     }
 }
 
-/// `time` as Go's `time.Time` marshals to JSON in UTC: RFC 3339 with the fraction's
+/// `time` as Go's `time.Time` marshals to JSON, in UTC: RFC 3339 with the fraction's
 /// trailing zeros (and a zero fraction's dot) left out.
 pub fn generated_at(time: SystemTime) -> String {
     let d = time.duration_since(UNIX_EPOCH).unwrap_or_default();
-    let secs = d.as_secs() as i64;
-    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    let (y, m, day) = civil(days);
-    let mut out = format!(
-        "{y:04}-{m:02}-{day:02}T{:02}:{:02}:{:02}",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    );
-    let nanos = d.subsec_nanos();
-    if nanos > 0 {
-        let frac = format!("{nanos:09}");
-        out.push('.');
-        out.push_str(frac.trim_end_matches('0'));
-    }
-    out.push('Z');
-    out
-}
-
-/// Days since 1970-01-01 to (year, month, day) in the proleptic Gregorian calendar.
-fn civil(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
+    crate::repo::format_rfc3339(d.as_secs() as i64, d.subsec_nanos())
 }
 
 #[cfg(test)]

@@ -15,7 +15,7 @@
 
 use std::path::PathBuf;
 
-use super::source::{IndexVersion, Repositories, package_url};
+use super::source::{IndexVersion, Repositories};
 use super::{Error, Problem};
 use crate::chart::{self, Dependency};
 use crate::constraint::{Constraint, parse_version};
@@ -209,12 +209,8 @@ pub(crate) fn index_versions(
 }
 
 /// The index entry of an exact version: the first with a download URL whose version equals
-/// `version` (as SemVer when both read as SemVer, else as text), with its absolute URL.
-pub(crate) fn find_version<'a>(
-    versions: &'a [IndexVersion],
-    repository: &str,
-    version: &str,
-) -> Option<(&'a IndexVersion, String)> {
+/// `version` (as SemVer when both read as SemVer, else as text), with its first URL.
+pub(crate) fn find_version<'a>(versions: &'a [IndexVersion], version: &str) -> Option<(&'a IndexVersion, String)> {
     let wanted = parse_version(version);
     versions
         .iter()
@@ -224,7 +220,7 @@ pub(crate) fn find_version<'a>(
             (None, _) => v.version == version,
             (Some(_), None) => false,
         })
-        .map(|v| (v, package_url(repository, &v.urls[0])))
+        .map(|v| (v, v.urls[0].clone()))
 }
 
 #[cfg(test)]
@@ -344,9 +340,9 @@ mod tests {
     fn exact_versions_for_build() {
         let r = repos();
         let vs = &r.indexes["https://charts.example.org"]["db"];
-        let (hit, url) = find_version(vs, "https://charts.example.org", "1.9.1").unwrap();
+        let (hit, url) = find_version(vs, "1.9.1").unwrap();
         assert_eq!(hit.version, "v1.9.1");
         assert_eq!(url, "https://charts.example.org/db-1.9.1.tgz");
-        assert!(find_version(vs, "https://charts.example.org", "1.10.0").is_none());
+        assert!(find_version(vs, "1.10.0").is_none());
     }
 }

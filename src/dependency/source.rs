@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 pub struct IndexVersion {
     /// The version as written in the index.
     pub version: String,
-    /// Download URLs, absolute or relative to the repository URL.
+    /// Absolute download URLs (an implementation resolves an index's relative ones).
     pub urls: Vec<String>,
     /// The package's sha256 in hex, when the index gives one.
     pub digest: Option<String>,
@@ -30,12 +30,26 @@ pub trait Repositories {
     /// The index could not be fetched or read.
     fn versions(&mut self, url: &str, name: &str) -> Result<Option<Vec<IndexVersion>>, SourceError>;
 
-    /// Downloads the package at `url` (absolute) and returns its bytes only after their
-    /// sha256 has been checked against `digest` (hex).
+    /// Downloads a package and returns its bytes only after their sha256 has been checked
+    /// against the index's digest.
     ///
     /// # Errors
-    /// The download failed, or the digest differs (the message names both digests).
-    fn download(&mut self, url: &str, digest: &str) -> Result<Vec<u8>, SourceError>;
+    /// The download failed, or the digest differs (the message names the chart, version
+    /// and both digests).
+    fn download(&mut self, package: &Package<'_>) -> Result<Vec<u8>, SourceError>;
+}
+
+/// A package to download.
+#[derive(Debug, Clone, Copy)]
+pub struct Package<'a> {
+    /// The repository URL the package belongs to (credentials are bound to it).
+    pub repository: &'a str,
+    /// The package's absolute URL.
+    pub url: &'a str,
+    pub name: &'a str,
+    pub version: &'a str,
+    /// Hex sha256 from the index.
+    pub digest: &'a str,
 }
 
 /// No repositories at all: for charts whose dependencies are all local.
@@ -51,8 +65,8 @@ impl Repositories for Offline {
         Err(format!("cannot reach {url}: no repository access configured").into())
     }
 
-    fn download(&mut self, url: &str, _digest: &str) -> Result<Vec<u8>, SourceError> {
-        Err(format!("cannot download {url}: no repository access configured").into())
+    fn download(&mut self, package: &Package<'_>) -> Result<Vec<u8>, SourceError> {
+        Err(format!("cannot download {}: no repository access configured", package.url).into())
     }
 }
 
@@ -83,20 +97,21 @@ impl Repositories for InMemory {
         Ok(index.get(name).cloned())
     }
 
-    fn download(&mut self, url: &str, digest: &str) -> Result<Vec<u8>, SourceError> {
-        let bytes = self.packages.get(url).ok_or_else(|| format!("{url}: 404 Not Found"))?;
-        let actual = sha256_hex(bytes);
-        if !actual.eq_ignore_ascii_case(digest) {
-            return Err(format!("{url}: sha256 {actual} does not match the index digest {digest}").into());
+    fn download(&mut self, p: &Package<'_>) -> Result<Vec<u8>, SourceError> {
+        let bytes = self
+            .packages
+            .get(p.url)
+            .ok_or_else(|| format!("{}: 404 Not Found", p.url))?;
+        let actual = crate::repo::sha256_hex(bytes);
+        if !actual.eq_ignore_ascii_case(p.digest) {
+            return Err(format!(
+                "chart {} version {}: sha256 {actual} does not match the index digest {}",
+                p.name, p.version, p.digest
+            )
+            .into());
         }
         Ok(bytes.clone())
     }
-}
-
-/// The hex sha256 of `bytes`.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    use sha2::Digest;
-    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Whether two repository URLs name the same repository, as Helm compares them: a
@@ -144,32 +159,6 @@ fn clean_path(path: &str) -> String {
     format!("/{}", parts.join("/"))
 }
 
-/// The absolute download URL of a package: `url` itself when it has a scheme, else
-/// joined to the repository URL's path (keeping the repository URL's query), as Helm does.
-pub fn package_url(repository: &str, url: &str) -> String {
-    if url.contains("://") {
-        return url.to_string();
-    }
-    let (base, query) = match repository.split_once('?') {
-        Some((b, q)) => (b, Some(q)),
-        None => (repository, None),
-    };
-    let (prefix, path) = match base.find("://") {
-        Some(i) => match base[i + 3..].find('/') {
-            Some(j) => (&base[..i + 3 + j], &base[i + 3 + j..]),
-            None => (base, ""),
-        },
-        None => ("", base),
-    };
-    let mut out = prefix.to_string();
-    out.push_str(&clean_path(&format!("{path}/{url}")));
-    if let Some(q) = query {
-        out.push('?');
-        out.push_str(q);
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -179,25 +168,5 @@ mod tests {
         assert!(same_url("https://a.example/charts/", "https://a.example/charts"));
         assert!(same_url("https://a.example", "https://a.example/"));
         assert!(!same_url("https://a.example/x", "https://a.example/y"));
-    }
-
-    #[test]
-    fn package_urls() {
-        assert_eq!(
-            package_url("https://a.example/charts/", "db-1.0.0.tgz"),
-            "https://a.example/charts/db-1.0.0.tgz"
-        );
-        assert_eq!(
-            package_url("http://127.0.0.1:8080", "./db-1.0.0.tgz"),
-            "http://127.0.0.1:8080/db-1.0.0.tgz"
-        );
-        assert_eq!(
-            package_url("https://a.example/c?t=1", "db.tgz"),
-            "https://a.example/c/db.tgz?t=1"
-        );
-        assert_eq!(
-            package_url("https://a.example/c", "https://cdn.example/db.tgz"),
-            "https://cdn.example/db.tgz"
-        );
     }
 }
