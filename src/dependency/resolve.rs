@@ -263,11 +263,11 @@ mod tests {
             .insert(
                 "db".into(),
                 vec![
-                    v("2.0.0-rc.1", &["db-2.0.0-rc.1.tgz"]),
+                    v("2.0.0-rc.1", &["https://charts.example.org/db-2.0.0-rc.1.tgz"]),
                     v("1.10.0", &[]),
-                    v("v1.9.1", &["db-1.9.1.tgz"]),
-                    v("1.2.0", &["db-1.2.0.tgz"]),
-                    v("0.9.0", &["db-0.9.0.tgz"]),
+                    v("v1.9.1", &["https://charts.example.org/db-1.9.1.tgz"]),
+                    v("1.2.0", &["https://charts.example.org/db-1.2.0.tgz"]),
+                    v("0.9.0", &["https://charts.example.org/db-0.9.0.tgz"]),
                 ],
             );
         r
