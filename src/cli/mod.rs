@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 
 mod apply;
 mod build;
+mod chart_ref;
 mod create;
 mod delete;
 mod dependency;
@@ -14,6 +15,9 @@ mod diff;
 mod lint;
 mod overlay;
 mod package;
+mod pull;
+mod repo;
+mod search;
 mod show;
 mod template;
 mod values;
@@ -46,6 +50,9 @@ enum Command {
     Apply(apply::Args),
     Diff(diff::Args),
     Delete(delete::Args),
+    Repo(repo::Args),
+    Search(search::Args),
+    Pull(pull::Args),
 }
 
 /// Parses arguments, runs the command and maps the outcome to an exit code:
@@ -67,6 +74,9 @@ pub fn main() -> ExitCode {
         Command::Dependency(args) => dependency::run(args).map(|()| ExitCode::SUCCESS),
         Command::Template(args) => template::run(args).map(|()| ExitCode::SUCCESS),
         Command::Create(args) => create::run(args).map(|()| ExitCode::SUCCESS),
+        Command::Repo(args) => repo::run(args).map(|()| ExitCode::SUCCESS),
+        Command::Search(args) => search::run(args).map(|()| ExitCode::SUCCESS),
+        Command::Pull(args) => pull::run(args).map(|()| ExitCode::SUCCESS),
     };
     match result {
         Ok(code) => code,
