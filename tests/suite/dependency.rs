@@ -430,3 +430,163 @@ fn errors_name_the_entry() {
     let err = fails(&run(tmp.path(), home, &["dependency", "update", "nowhere"]));
     assert!(err.contains("nowhere"), "{err}");
 }
+
+/// Packages a chart named `name` at each version into `dir` and indexes `dir` for `url`.
+fn repository(tmp: &Path, home: &Path, dir: &str, url: &str, charts: &[(&str, &str)]) {
+    for (name, version) in charts {
+        let src = tmp.join("src").join(format!("{name}-{version}"));
+        chart(&src, name, version, "");
+        ok(&run(tmp, home, &["package", &src.to_string_lossy(), "-d", dir]));
+    }
+    ok(&run(tmp, home, &["repo", "index", dir, "--url", url]));
+}
+
+/// Dependencies from chart repositories served on 127.0.0.1: `@name` of an added
+/// repository and a plain URL of one never added; constraints resolved against the index
+/// (newest match, pre-releases only when asked); packages verified and written; `build`
+/// restores the same bytes; a tampered package is refused with charts/ and Chart.lock
+/// unchanged.
+#[test]
+fn repository_dependencies() {
+    use crate::repo_server::{Route, Server};
+
+    let tmp = tempfile::tempdir().unwrap();
+    let (t, home) = (tmp.path(), tmp.path());
+    let server = Server::start("127.0.0.1");
+    let edu = format!("{}/charts", server.url());
+    let other = format!("{}/other", server.url());
+    repository(
+        t,
+        home,
+        "pkgs",
+        &edu,
+        &[("db", "1.0.0"), ("db", "1.2.0"), ("db", "1.3.0-rc.1"), ("db", "2.0.0")],
+    );
+    repository(
+        t,
+        home,
+        "pkgs2",
+        &other,
+        &[("cache", "0.1.0"), ("cache", "0.1.1"), ("cache", "0.2.0")],
+    );
+    server.serve_dir("/charts", &t.join("pkgs"));
+    server.serve_dir("/other", &t.join("pkgs2"));
+    ok(&run(t, home, &["repo", "add", "edu", &edu]));
+
+    let app = t.join("app");
+    chart(
+        &app,
+        "app",
+        "1.0.0",
+        &format!(
+            "dependencies:\n- name: db\n  version: ^1.0.0\n  repository: '@edu'\n- name: cache\n  version: ~0.1.0\n  repository: {other}\n"
+        ),
+    );
+    let out = ok(&run(t, home, &["dependency", "update", "app"]));
+    assert!(
+        out.starts_with("...Successfully got an update from the \"edu\" chart repository\nSaving 2 charts\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!("Downloading db from repo {edu} (verified)\n")),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!("Downloading cache from repo {other} (verified)\n")),
+        "{out}"
+    );
+    assert_eq!(names(&app.join("charts")), vec!["cache-0.1.1.tgz", "db-1.2.0.tgz"]);
+    for (file, from) in [("db-1.2.0.tgz", "pkgs"), ("cache-0.1.1.tgz", "pkgs2")] {
+        assert_eq!(
+            std::fs::read(app.join("charts").join(file)).unwrap(),
+            std::fs::read(t.join(from).join(file)).unwrap(),
+            "{file}"
+        );
+    }
+    let lock = read(&app.join("Chart.lock"));
+    let dep = |name: &str, version: &str, repository: &str| Dependency {
+        name: name.into(),
+        version: version.into(),
+        repository: repository.into(),
+        ..Default::default()
+    };
+    // The alias is replaced by the repository's URL, in the lock and in the digest.
+    let digest = lock_digest(
+        Some(&[dep("db", "^1.0.0", &edu), dep("cache", "~0.1.0", &other)]),
+        Some(&[dep("db", "1.2.0", &edu), dep("cache", "0.1.1", &other)]),
+    );
+    assert!(
+        lock.starts_with(&format!(
+            "dependencies:\n- name: db\n  repository: {edu}\n  version: 1.2.0\n- name: cache\n  repository: {other}\n  version: 0.1.1\ndigest: {digest}\n"
+        )),
+        "{lock}"
+    );
+    let list = ok(&run(t, home, &["dependency", "list", "app"]));
+    assert!(
+        list.contains("db   \t^1.0.0 \t@edu") && list.matches("\tok    \n").count() == 2,
+        "{list}"
+    );
+
+    // build restores exactly the locked versions, byte for byte.
+    let good = snapshot(&app);
+    let good_charts = snapshot(&app.join("charts"));
+    std::fs::remove_dir_all(app.join("charts")).unwrap();
+    ok(&run(t, home, &["dependency", "build", "app", "--skip-refresh"]));
+    assert!(snapshot(&app) == good, "build did not restore the same files");
+
+    // A pre-release only when the constraint admits pre-releases.
+    let yaml = read(&app.join("Chart.yaml")).replace("^1.0.0", "~1.3.0-0");
+    write(&app.join("Chart.yaml"), &yaml);
+    ok(&run(t, home, &["dependency", "update", "app"]));
+    assert_eq!(names(&app.join("charts")), vec!["cache-0.1.1.tgz", "db-1.3.0-rc.1.tgz"]);
+    write(&app.join("Chart.yaml"), &yaml.replace("~1.3.0-0", "^1.0.0"));
+    ok(&run(t, home, &["dependency", "update", "app"]));
+    let without_time = |text: &str| {
+        text.lines()
+            .filter(|l| !l.starts_with("generated:"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(without_time(&read(&app.join("Chart.lock"))), without_time(&lock));
+    assert!(
+        snapshot(&app.join("charts")) == good_charts,
+        "back to ^1.0.0 is not back to the same packages"
+    );
+
+    // A tampered package: a valid chart of the same name and version, other bytes.
+    let evil = t.join("evil");
+    chart(
+        &evil.join("db"),
+        "db",
+        "1.2.0",
+        "description: not the indexed package\n",
+    );
+    ok(&run(t, home, &["package", "evil/db", "-d", "evil"]));
+    let evil_bytes = std::fs::read(evil.join("db-1.2.0.tgz")).unwrap();
+    server.route("/charts/db-1.2.0.tgz", Route::File(evil_bytes.clone()));
+    let expected = rudder::repo::sha256_hex(&std::fs::read(t.join("pkgs/db-1.2.0.tgz")).unwrap());
+    let actual = rudder::repo::sha256_hex(&evil_bytes);
+    std::fs::remove_file(app.join("charts/db-1.2.0.tgz")).unwrap();
+    let before = snapshot(&app);
+    for cmd in ["update", "build"] {
+        let err = fails(&run(t, home, &["dependency", cmd, "app"]));
+        assert!(
+            err.contains("dependencies[0] (db):")
+                && err.contains("db")
+                && err.contains("1.2.0")
+                && err.contains(&expected)
+                && err.contains(&actual),
+            "{err}"
+        );
+        assert!(snapshot(&app) == before, "{cmd}: a refused package changed the chart");
+        let leftovers: Vec<String> = std::fs::read_dir(app.join("charts"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(
+            leftovers,
+            vec!["cache-0.1.1.tgz"],
+            "{cmd}: nothing staged is left behind"
+        );
+    }
+}
