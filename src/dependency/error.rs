@@ -16,7 +16,7 @@ pub enum Error {
         file: String,
         index: usize,
         name: String,
-        problem: Problem,
+        problem: Box<Problem>,
     },
     #[error("{file}: {message}")]
     Lock { file: String, message: String },

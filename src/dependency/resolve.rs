@@ -57,7 +57,7 @@ impl Context {
             file: self.file.clone(),
             index,
             name: name.to_string(),
-            problem,
+            problem: Box::new(problem),
         }
     }
 
