@@ -77,10 +77,13 @@ pub fn fetch(
                     )
                 })?;
                 d.version = found;
-                archives.push(Archive {
-                    file_name: pkg.file_name,
-                    bytes: pkg.bytes,
-                });
+                add(
+                    &mut archives,
+                    Archive {
+                        file_name: pkg.file_name,
+                        bytes: pkg.bytes,
+                    },
+                );
                 steps.push(Step::Packaged {
                     name: d.name.clone(),
                     repository: d.repository.clone(),
@@ -136,7 +139,7 @@ pub fn fetch(
                 let file_name =
                     ensure_package(&bytes, &url, &d.name, &d.version).map_err(|p| ctx.fail(l.index, &d.name, p))?;
                 fetched.push(url);
-                archives.push(Archive { file_name, bytes });
+                add(&mut archives, Archive { file_name, bytes });
                 steps.push(Step::Downloaded {
                     name: d.name.clone(),
                     repository: repository.clone(),
@@ -145,6 +148,14 @@ pub fn fetch(
         }
     }
     Ok((archives, steps))
+}
+
+/// Queues an archive; an entry naming the same chart and version as an earlier one (two
+/// aliases of one chart) shares its file.
+fn add(archives: &mut Vec<Archive>, archive: Archive) {
+    if !archives.iter().any(|a| a.file_name == archive.file_name) {
+        archives.push(archive);
+    }
 }
 
 /// Checks the version of the chart loaded from `path` against `constraint`; returns the

@@ -604,3 +604,28 @@ fn dependency_help() {
     insta::assert_snapshot!(help(&["dependency", "--help"]));
     insta::assert_snapshot!(help(&["dependency", "list", "--help"]));
 }
+
+/// Two aliases of one chart lock two entries and share one archive.
+#[test]
+fn aliases_share_one_archive() {
+    let tmp = tempfile::tempdir().unwrap();
+    let home = tmp.path();
+    let app = tmp.path().join("app");
+    chart(&tmp.path().join("sub"), "sub", "1.0.0", "");
+    chart(
+        &app,
+        "app",
+        "1.0.0",
+        "dependencies:\n- {name: sub, version: ^1, repository: 'file://../sub', alias: one}\n\
+         - {name: sub, version: ^1, repository: 'file://../sub', alias: two}\n",
+    );
+    ok(&run(tmp.path(), home, &["dependency", "update", "app"]));
+    assert_eq!(names(&app.join("charts")), vec!["sub-1.0.0.tgz"]);
+    let lock = read(&app.join("Chart.lock"));
+    assert_eq!(
+        lock.matches("- name: sub\n  repository: file://../sub\n  version: 1.0.0\n")
+            .count(),
+        2
+    );
+    ok(&run(tmp.path(), home, &["dependency", "build", "app"]));
+}
