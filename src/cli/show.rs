@@ -16,17 +16,21 @@ pub struct Args {
 }
 
 #[derive(Debug, clap::Subcommand)]
-#[command(disable_version_flag = true)]
 enum What {
     /// Print Chart.yaml (as the loaded metadata).
+    #[command(disable_version_flag = true)]
     Chart(Target),
     /// Print values.yaml as written.
+    #[command(disable_version_flag = true)]
     Values(Target),
     /// Print the README.
+    #[command(disable_version_flag = true)]
     Readme(Target),
     /// Print the CRDs under crds/ (the chart's, then its subcharts').
+    #[command(disable_version_flag = true)]
     Crds(Target),
     /// Print all of the above, separated by '---'.
+    #[command(disable_version_flag = true)]
     All(Target),
 }
 

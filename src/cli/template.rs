@@ -22,8 +22,9 @@ pub struct Args {
     names: Vec<String>,
     #[command(flatten)]
     values: ValuesFlags,
+    // Boxed: the flags are many and Command's variants should stay small.
     #[command(flatten)]
-    fetch: ChartRefArgs,
+    fetch: Box<ChartRefArgs>,
     /// Namespace of the release (Release.Namespace).
     #[arg(short = 'n', long, default_value = "default")]
     namespace: String,

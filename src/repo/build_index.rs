@@ -80,10 +80,10 @@ pub fn index_directory(
         origin.insert(key, rel);
         index.add(cv);
     }
-    if let Some(old) = merge {
-        if old.exists() {
-            index.merge(&Index::load(old)?);
-        }
+    if let Some(old) = merge
+        && old.exists()
+    {
+        index.merge(&Index::load(old)?);
     }
     index.sort();
     Ok(BuiltIndex { index, skipped })

@@ -310,6 +310,32 @@ mod tests {
     }
 
     #[test]
+    fn concurrent_updates_lose_nothing() {
+        let tmp = tempfile::tempdir().unwrap();
+        let paths = Paths {
+            config_home: tmp.path().join("c"),
+            cache_home: tmp.path().join("k"),
+        };
+        std::thread::scope(|s| {
+            for i in 0..8 {
+                let paths = &paths;
+                s.spawn(move || {
+                    update_repositories(paths, |f| {
+                        f.entries.push(RepoEntry {
+                            name: format!("r{i}"),
+                            url: "http://h".into(),
+                            ..Default::default()
+                        });
+                        Ok(())
+                    })
+                    .unwrap();
+                });
+            }
+        });
+        assert_eq!(RepoFile::load(&paths).unwrap().entries.len(), 8);
+    }
+
+    #[test]
     fn bad_entry_names_the_field() {
         let err = RepoFile::parse("repositories:\n- name: x\n  url: 3\n", Path::new("r.yaml")).unwrap_err();
         assert_eq!(err.to_string(), "r.yaml: repositories[0].url: expected a string");

@@ -7,7 +7,7 @@
 //!   limit per attempt;
 //! - retries: up to [`HttpOptions::retries`] more attempts on 429, any 5xx, a connection
 //!   error or a body cut short, waiting `backoff`, then twice as long each time (or the
-//!   server's `Retry-After`, at most 10 s);
+//!   server's `Retry-After`, at most 10 s); a TLS handshake failure is not retried;
 //! - proxies: `HTTP_PROXY`, `HTTPS_PROXY`, `NO_PROXY` (and lowercase), as reqwest reads them;
 //! - TLS: `--ca-file` adds roots, `--cert-file/--key-file` present a client certificate,
 //!   `--insecure-skip-tls-verify` turns verification off;
@@ -188,6 +188,23 @@ fn describe(e: &reqwest::Error) -> String {
     parts.join(": ")
 }
 
+/// Whether a request failed in the TLS handshake (a certificate problem: retrying is futile).
+fn is_tls_failure(e: &reqwest::Error) -> bool {
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(e);
+    while let Some(c) = cur {
+        if c.is::<rustls::Error>() {
+            return true;
+        }
+        if let Some(io) = c.downcast_ref::<std::io::Error>()
+            && io.get_ref().is_some_and(|inner| inner.is::<rustls::Error>())
+        {
+            return true;
+        }
+        cur = c.source();
+    }
+    false
+}
+
 enum Failure {
     Retry(Error, Option<Duration>),
     Fatal(Error),
@@ -342,13 +359,15 @@ impl Client {
                 req = req.basic_auth(user, self.opts.password.as_deref());
             }
             let resp = req.send().await.map_err(|e| {
-                Failure::Retry(
-                    Error::Http {
-                        url: shown.clone(),
-                        message: describe(&e),
-                    },
-                    None,
-                )
+                let err = Error::Http {
+                    url: shown.clone(),
+                    message: describe(&e),
+                };
+                if is_tls_failure(&e) {
+                    Failure::Fatal(err)
+                } else {
+                    Failure::Retry(err, None)
+                }
             })?;
             let status = resp.status();
             if status.is_redirection()

@@ -797,3 +797,178 @@ fn bad_repository_arguments() {
     assert!(err.contains("oci:// registries are not supported yet"), "{err}");
     assert!(!env.path("config/repositories.yaml").exists());
 }
+
+fn help(args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_rudder"))
+        .args(args)
+        .env("COLUMNS", "100")
+        .output()
+        .expect("run rudder");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn repo_help() {
+    insta::assert_snapshot!(help(&["repo", "--help"]));
+    insta::assert_snapshot!(help(&["repo", "add", "--help"]));
+    insta::assert_snapshot!(help(&["repo", "index", "--help"]));
+}
+
+#[test]
+fn search_help() {
+    insta::assert_snapshot!(help(&["search", "repo", "--help"]));
+}
+
+#[test]
+fn pull_help() {
+    insta::assert_snapshot!(help(&["pull", "--help"]));
+}
+
+/// Masks the `created:` and `generated:` times of an index.
+fn mask_times(index: &str) -> String {
+    let mask = |l: &str| {
+        let t = l.trim_start();
+        let indent = &l[..l.len() - t.len()];
+        for key in ["created: ", "generated: "] {
+            if t.starts_with(key) {
+                return format!("{indent}{key}<time>");
+            }
+        }
+        l.to_string()
+    };
+    index.lines().map(mask).collect::<Vec<_>>().join("\n")
+}
+
+/// fixtures/repo/helm-check.py had Helm 4 read a repository rudder indexed: Helm accepted the
+/// index (its reader is strict: an unknown field fails it), picked the newest non-pre-release
+/// version and resolved the relative URLs. Here: rudder still writes that index for those
+/// packages, its digests are the sha256 of what Helm downloaded, and rudder picks what Helm
+/// picked.
+#[test]
+fn helm_reads_rudders_index() {
+    let fixture = root().join("fixtures/repo/helm-reads-index");
+    let env = Env::new();
+    let mut packages = Vec::new();
+    for e in std::fs::read_dir(&fixture).unwrap().flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if name.ends_with(".tgz") {
+            std::fs::copy(e.path(), env.path("pkgs").join(&name)).unwrap();
+            packages.push(name);
+        }
+    }
+    assert_eq!(packages.len(), 4);
+    env.index_pkgs(None);
+    let ours = std::fs::read_to_string(env.path("pkgs/index.yaml")).unwrap();
+    let committed = std::fs::read_to_string(fixture.join("index.yaml")).unwrap();
+    assert_eq!(
+        mask_times(&ours),
+        mask_times(&committed),
+        "{}",
+        crate::support::first_difference(&mask_times(&committed), &mask_times(&ours))
+    );
+
+    let helm: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture.join("helm.json")).unwrap()).unwrap();
+    let downloaded = helm["downloaded_sha256"].as_object().unwrap();
+    assert_eq!(downloaded.len(), 2);
+    for (file, sha) in downloaded {
+        let sha = sha.as_str().unwrap();
+        assert_eq!(sha256_hex(&env.pkg(file)), sha, "{file}");
+        let block = committed
+            .split("\n  - ")
+            .find(|b| b.contains(&format!("- {file}\n")))
+            .unwrap();
+        assert!(block.contains(&format!("digest: {sha}\n")), "{file}: {block}");
+    }
+
+    let server = Server::start("127.0.0.1");
+    server.serve_dir("", &env.path("pkgs"));
+    env.ok(&["repo", "add", "edu", &server.url()]);
+    for shown in helm["shown"].as_array().unwrap() {
+        let chart = env.ok(&["show", "chart", shown["ref"].as_str().unwrap()]);
+        let version = format!("\nversion: {}\n", shown["version_read"].as_str().unwrap());
+        assert!(chart.contains(&version), "{shown}: {chart}");
+    }
+}
+
+/// A rustls server configuration from fixtures/repo/tls (see gen.sh there); with
+/// `client_auth`, client certificates signed by the test CA are required.
+fn server_tls(client_auth: bool) -> std::sync::Arc<rustls::ServerConfig> {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    use std::sync::Arc;
+    let dir = root().join("fixtures/repo/tls");
+    let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(dir.join("server.crt"))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let key = PrivateKeyDer::from_pem_file(dir.join("server.key")).unwrap();
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let builder = rustls::ServerConfig::builder_with_provider(provider.clone())
+        .with_safe_default_protocol_versions()
+        .unwrap();
+    let builder = if client_auth {
+        let mut roots = rustls::RootCertStore::empty();
+        for c in CertificateDer::pem_file_iter(dir.join("ca.crt")).unwrap() {
+            roots.add(c.unwrap()).unwrap();
+        }
+        let verifier = rustls::server::WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider)
+            .build()
+            .unwrap();
+        builder.with_client_cert_verifier(verifier)
+    } else {
+        builder.with_no_client_auth()
+    };
+    Arc::new(builder.with_single_cert(certs, key).unwrap())
+}
+
+#[test]
+fn tls_ca_file_client_certificates_and_insecure() {
+    let env = Env::new();
+    let tls = root().join("fixtures/repo/tls");
+    let file = |n: &str| tls.join(n).to_string_lossy().into_owned();
+    env.package_metallb("0.1.0");
+    env.index_pkgs(None);
+
+    let server = Server::start_tls("127.0.0.1", server_tls(false));
+    server.serve_dir("/charts", &env.path("pkgs"));
+    let url = format!("{}/charts", server.https_url());
+    let err = env.fails(&["repo", "add", "a", &url]);
+    assert!(
+        err.contains("/charts/index.yaml: ") && err.contains("certificate"),
+        "{err}"
+    );
+    // Not retried: one attempt.
+    assert!(server.log().is_empty(), "{:?}", server.log());
+    env.ok(&["repo", "add", "a", &url, "--ca-file", &file("ca.crt")]);
+    env.ok(&["pull", "a/metallb", "-d", "a"]);
+    env.ok(&["repo", "add", "b", &url, "--insecure-skip-tls-verify"]);
+    env.ok(&["pull", "b/metallb", "-d", "b"]);
+    let stored = std::fs::read_to_string(env.path("config/repositories.yaml")).unwrap();
+    assert!(stored.contains(&format!("caFile: {}", file("ca.crt"))), "{stored}");
+    assert!(stored.contains("insecure_skip_tls_verify: true"), "{stored}");
+
+    let mtls = Server::start_tls("127.0.0.1", server_tls(true));
+    mtls.serve_dir("/charts", &env.path("pkgs"));
+    let url = format!("{}/charts", mtls.https_url());
+    let err = env.fails(&["repo", "add", "m", &url, "--ca-file", &file("ca.crt")]);
+    assert!(
+        err.contains("/charts/index.yaml") && err.to_lowercase().contains("certificate"),
+        "{err}"
+    );
+    env.ok(&[
+        "repo",
+        "add",
+        "m",
+        &url,
+        "--ca-file",
+        &file("ca.crt"),
+        "--cert-file",
+        &file("client.crt"),
+        "--key-file",
+        &file("client.key"),
+    ]);
+    env.ok(&["pull", "m/metallb", "-d", "m"]);
+    assert!(env.work().join("m/metallb-0.1.0.tgz").is_file());
+}

@@ -1,10 +1,11 @@
-//! A small HTTP/1.1 server for the repository tests, on std::net: serves files from memory
-//! on a loopback address, records what each request carried (path, Authorization), and can
-//! require basic auth, fail with 503 a few times, cut a body short or redirect.
+//! A small HTTP/1.1 server for the repository tests, on std::net (and rustls for HTTPS):
+//! serves files from memory on a loopback address, records what each request carried (path,
+//! Authorization), and can require basic auth, fail with 503 a few times, cut a body short or
+//! redirect.
 
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -51,6 +52,15 @@ pub struct Server {
 impl Server {
     /// Starts a server on `ip` (e.g. "127.0.0.1") on a free port.
     pub fn start(ip: &str) -> Server {
+        Self::start_with(ip, None)
+    }
+
+    /// Starts an HTTPS server with this TLS configuration.
+    pub fn start_tls(ip: &str, tls: Arc<rustls::ServerConfig>) -> Server {
+        Self::start_with(ip, Some(tls))
+    }
+
+    fn start_with(ip: &str, tls: Option<Arc<rustls::ServerConfig>>) -> Server {
         let listener = TcpListener::bind((ip, 0)).expect("bind loopback");
         listener.set_nonblocking(true).unwrap();
         let addr = listener.local_addr().unwrap();
@@ -61,7 +71,15 @@ impl Server {
             while !sp.load(Ordering::SeqCst) {
                 match listener.accept() {
                     Ok((conn, _)) => {
-                        let _ = handle(conn, &st);
+                        let _ = conn.set_nonblocking(false);
+                        let _ = conn.set_read_timeout(Some(Duration::from_secs(5)));
+                        let _ = match &tls {
+                            None => handle(conn, &st),
+                            Some(cfg) => match rustls::ServerConnection::new(cfg.clone()) {
+                                Ok(sc) => handle(rustls::StreamOwned::new(sc, conn), &st),
+                                Err(_) => Ok(()),
+                            },
+                        };
                     }
                     Err(_) => std::thread::sleep(Duration::from_millis(5)),
                 }
@@ -77,6 +95,10 @@ impl Server {
 
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    pub fn https_url(&self) -> String {
+        format!("https://{}", self.addr)
     }
 
     pub fn route(&self, path: &str, route: Route) {
@@ -121,19 +143,26 @@ impl Drop for Server {
     }
 }
 
-fn handle(conn: TcpStream, state: &Mutex<State>) -> std::io::Result<()> {
-    conn.set_nonblocking(false)?;
-    conn.set_read_timeout(Some(Duration::from_secs(5)))?;
-    let mut reader = BufReader::new(conn.try_clone()?);
-    let mut first = String::new();
-    reader.read_line(&mut first)?;
-    let path = first.split_whitespace().nth(1).unwrap_or("/").to_string();
-    let mut authorization = None;
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line)? == 0 || line == "\r\n" || line == "\n" {
+/// Reads the request head (up to the blank line) byte by byte.
+fn read_head(conn: &mut impl Read) -> std::io::Result<String> {
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") && head.len() < 64 << 10 {
+        if conn.read(&mut byte)? == 0 {
             break;
         }
+        head.push(byte[0]);
+    }
+    Ok(String::from_utf8_lossy(&head).into_owned())
+}
+
+fn handle(mut conn: impl Read + Write, state: &Mutex<State>) -> std::io::Result<()> {
+    let head = read_head(&mut conn)?;
+    let mut lines = head.lines();
+    let first = lines.next().unwrap_or_default();
+    let path = first.split_whitespace().nth(1).unwrap_or("/").to_string();
+    let mut authorization = None;
+    for line in lines {
         if let Some((k, v)) = line.split_once(':')
             && k.eq_ignore_ascii_case("authorization")
         {
@@ -197,6 +226,5 @@ fn handle(conn: TcpStream, state: &Mutex<State>) -> std::io::Result<()> {
         }
     }
     out.flush()?;
-    let _ = out.shutdown(std::net::Shutdown::Both);
     Ok(())
 }
