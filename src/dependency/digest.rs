@@ -267,6 +267,24 @@ mod tests {
         assert_eq!(lock_digest(None, None).len(), 7 + 64);
     }
 
+    proptest::proptest! {
+        /// Go's encoder writes what serde_json writes, except for its HTML-safe escapes of
+        /// `<`, `>`, `&` and of U+2028/U+2029.
+        #[test]
+        fn go_strings_are_json_with_html_escapes(s in "(?s).{0,40}") {
+            let mut got = String::new();
+            go_string(&mut got, &s);
+            let want = serde_json::to_string(&s)
+                .unwrap()
+                .replace('<', "\\u003c")
+                .replace('>', "\\u003e")
+                .replace('&', "\\u0026")
+                .replace('\u{2028}', "\\u2028")
+                .replace('\u{2029}', "\\u2029");
+            proptest::prop_assert_eq!(got, want);
+        }
+    }
+
     #[test]
     fn sanitizes_like_helms_loader() {
         let d = sanitized(&dep("a\tb\u{0}", "1.0\u{200b}", "https://x\n"));

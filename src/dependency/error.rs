@@ -37,6 +37,8 @@ pub enum Problem {
     UnknownAlias(String),
     #[error("repository: '{0}' is not a URL, an @name of an added repository or a file:// path")]
     NotARepository(String),
+    #[error("repository: {0}: OCI registries are not supported yet")]
+    Oci(String),
     #[error("repository: directory {0} not found")]
     LocalPathMissing(String),
     #[error("{0}")]

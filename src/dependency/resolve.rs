@@ -98,6 +98,8 @@ pub fn requested(ctx: &Context, deps: &[Dependency], repos: &dyn Repositories) -
                 .map(|(_, url)| url.clone())
                 .ok_or_else(|| ctx.fail(index, &dep.name, Problem::UnknownAlias(alias.to_string())))?;
             dep.repository = url;
+        } else if repo.starts_with("oci://") {
+            return Err(ctx.fail(index, &dep.name, Problem::Oci(repo)));
         } else if !is_url(&repo) {
             return Err(ctx.fail(index, &dep.name, Problem::NotARepository(repo)));
         }
