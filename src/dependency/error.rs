@@ -39,6 +39,10 @@ pub enum Problem {
     NotARepository(String),
     #[error("repository: {0}: OCI registries are not supported yet")]
     Oci(String),
+    #[error(
+        "repository: {0} is inside charts/, where its package would sit beside it (a subchart kept in charts/ takes repository: \"\")"
+    )]
+    InsideCharts(String),
     #[error("repository: directory {0} not found")]
     LocalPathMissing(String),
     #[error("{0}")]

@@ -91,6 +91,13 @@ pub fn requested(ctx: &Context, deps: &[Dependency], repos: &dyn Repositories) -
             if !path.exists() {
                 return Err(ctx.fail(index, &dep.name, Problem::LocalPathMissing(path.display().to_string())));
             }
+            // Packaging charts/NAME/ into charts/ would leave the chart with two copies.
+            let charts = ctx.dir.join("charts").canonicalize();
+            if let (Ok(charts), Ok(target)) = (charts, path.canonicalize())
+                && target.starts_with(&charts)
+            {
+                return Err(ctx.fail(index, &dep.name, Problem::InsideCharts(repo)));
+            }
         } else if let Some(alias) = repo.strip_prefix('@').or_else(|| repo.strip_prefix("alias:")) {
             let url = added
                 .iter()

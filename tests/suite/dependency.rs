@@ -419,13 +419,24 @@ fn errors_name_the_entry() {
             "- name: db\n  version: 1.0.0\n",
             "dependencies[0] (db): repository: directory app/charts/db not found",
         ),
+        (
+            "- name: in\n  version: 1.0.0\n  repository: file://charts/in\n",
+            "dependencies[0] (in): repository: file://charts/in is inside charts/",
+        ),
     ];
     chart(&tmp.path().join("a"), "a", "1.0.0", "");
     for (deps, want) in cases {
+        let _ = std::fs::remove_dir_all(app.join("charts"));
+        if deps.contains("charts/in") {
+            chart(&app.join("charts/in"), "in", "1.0.0", "");
+        }
         chart(&app, "app", "1.0.0", &format!("dependencies:\n{deps}"));
         let err = fails(&run(tmp.path(), home, &["dependency", "update", "app"]));
         assert!(err.contains(&format!("app/Chart.yaml: {want}")), "{err}");
-        assert!(!app.join("Chart.lock").exists() && !app.join("charts").exists());
+        assert!(!app.join("Chart.lock").exists());
+        assert!(
+            !app.join("charts").exists() || names(&app.join("charts")) == ["in/Chart.yaml", "in/templates/cm.yaml"]
+        );
     }
     let err = fails(&run(tmp.path(), home, &["dependency", "update", "nowhere"]));
     assert!(err.contains("nowhere"), "{err}");
