@@ -7,7 +7,7 @@
 //!   name and version. The same URL is fetched once.
 
 use super::resolve::{Context, Locked, Origin, find_version, index_versions};
-use super::source::Package;
+use super::source::{Package, shown_url};
 use super::{Error, Problem};
 use crate::chart::{self, package};
 use crate::constraint::{Constraint, parse_version};
@@ -98,14 +98,14 @@ pub fn fetch(
                         Problem::LockedVersionGone {
                             name: d.name.clone(),
                             version: d.version.clone(),
-                            repository: repository.clone(),
+                            repository: shown_url(repository),
                         },
                     )
                 })?;
                 if fetched.contains(&url) {
                     steps.push(Step::AlreadyDownloaded {
                         name: d.name.clone(),
-                        repository: repository.clone(),
+                        repository: shown_url(repository),
                     });
                     continue;
                 }
@@ -114,7 +114,7 @@ pub fn fetch(
                         l.index,
                         &d.name,
                         Problem::NoDigest {
-                            url: url.clone(),
+                            url: shown_url(&url),
                             version: d.version.clone(),
                         },
                     )
@@ -131,7 +131,7 @@ pub fn fetch(
                         l.index,
                         &d.name,
                         Problem::Repository {
-                            repository: repository.clone(),
+                            repository: shown_url(repository),
                             message: e.to_string(),
                         },
                     )
@@ -142,7 +142,7 @@ pub fn fetch(
                 add(&mut archives, Archive { file_name, bytes });
                 steps.push(Step::Downloaded {
                     name: d.name.clone(),
-                    repository: repository.clone(),
+                    repository: shown_url(repository),
                 });
             }
         }
@@ -184,7 +184,7 @@ fn ensure_package(bytes: &[u8], url: &str, name: &str, version: &str) -> Result<
     };
     if chart.name() != name || !same_version {
         return Err(Problem::WrongPackage {
-            url: url.to_string(),
+            url: shown_url(url),
             found: format!("{} {}", chart.name(), chart.metadata.version),
             name: name.to_string(),
             version: version.to_string(),

@@ -15,7 +15,7 @@
 
 use std::path::PathBuf;
 
-use super::source::{IndexVersion, Repositories};
+use super::source::{IndexVersion, Repositories, shown_url};
 use super::{Error, Problem};
 use crate::chart::{self, Dependency};
 use crate::constraint::{Constraint, parse_version};
@@ -177,7 +177,7 @@ pub fn resolve(ctx: &Context, requested: &[Dependency], repos: &mut dyn Reposito
                 .ok_or_else(|| {
                     fail(Problem::NoMatch {
                         name: d.name.clone(),
-                        repository: d.repository.clone(),
+                        repository: shown_url(&d.repository),
                         constraint: d.version.clone(),
                     })
                 })?;
@@ -205,14 +205,14 @@ pub(crate) fn index_versions(
         .versions(&d.repository, &d.name)
         .map_err(|e| {
             fail(Problem::Repository {
-                repository: d.repository.clone(),
+                repository: shown_url(&d.repository),
                 message: e.to_string(),
             })
         })?
         .ok_or_else(|| {
             fail(Problem::NotInIndex {
                 name: d.name.clone(),
-                repository: d.repository.clone(),
+                repository: shown_url(&d.repository),
             })
         })
 }
@@ -343,6 +343,16 @@ mod tests {
                 .unwrap_err()
                 .contains("directory /nonexistent/app/../db not found")
         );
+    }
+
+    #[test]
+    fn messages_carry_no_credentials() {
+        let mut r = repos();
+        let url = "https://alice:s3cret@charts.example.org";
+        let req = requested(&ctx(), &[dep("db", "^9", url)], &r).unwrap();
+        let err = resolve(&ctx(), &req, &mut r).unwrap_err().to_string();
+        assert!(!err.contains("s3cret") && !err.contains("alice"), "{err}");
+        assert_eq!(shown_url("https://charts.example.org"), "https://charts.example.org");
     }
 
     #[test]

@@ -93,7 +93,7 @@ impl Repositories for InMemory {
             .iter()
             .find(|(u, _)| same_url(u, url))
             .map(|(_, i)| i)
-            .ok_or_else(|| format!("{url}: no index.yaml"))?;
+            .ok_or_else(|| format!("{}: no index.yaml", shown_url(url)))?;
         Ok(index.get(name).cloned())
     }
 
@@ -111,6 +111,15 @@ impl Repositories for InMemory {
             .into());
         }
         Ok(bytes.clone())
+    }
+}
+
+/// A repository or package URL for messages: without user information.
+pub fn shown_url(url: &str) -> String {
+    if url.contains('@') {
+        crate::repo::redact(url)
+    } else {
+        url.to_string()
     }
 }
 
