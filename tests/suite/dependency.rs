@@ -9,7 +9,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 use rudder::chart::Dependency;
-use rudder::dependency::{helm2_digest, lock_digest};
+use rudder::dependency::{Lock, helm2_digest, lock_digest};
 
 use crate::support::root;
 
@@ -105,6 +105,7 @@ struct DigestCase {
     requested: Option<Vec<Dependency>>,
     locked: Option<Vec<Dependency>>,
     helm_digest: Option<String>,
+    helm_lock_text: Option<String>,
 }
 
 /// Every case of fixtures/dependency/digest: rudder's digest equals Go's (gen.go), and
@@ -136,6 +137,12 @@ fn lock_digests_match_go_and_helm() {
         if let Some(h) = &c.helm_digest {
             assert_eq!(&got, h, "{}: the digest Helm wrote", c.case);
             helm_checked += 1;
+        }
+        // The lock file Helm wrote, read and written back by rudder: the same bytes.
+        if let Some(text) = &c.helm_lock_text {
+            let lock = Lock::parse(text, "Chart.lock").unwrap();
+            assert_eq!(lock.dependencies.as_deref(), c.locked.as_deref(), "{}", c.case);
+            assert_eq!(&lock.to_yaml(), text, "{}: Helm's layout", c.case);
         }
     }
     assert_eq!(helm_checked, 2);
