@@ -45,6 +45,10 @@ pub enum Error {
     },
     #[error("no repository named \"{name}\" (rudder repo list shows the configured ones)")]
     UnknownRepo { name: String },
+    #[error(
+        "{reference}: no such chart directory or package, and no repository named \"{repo}\" (rudder repo list shows the configured ones)"
+    )]
+    NoSuchReference { reference: String, repo: String },
     #[error("repository \"{repo}\": no chart named \"{chart}\"")]
     ChartNotFound { repo: String, chart: String },
     #[error("repository \"{repo}\": chart \"{chart}\": no version matches {constraint}")]

@@ -54,6 +54,28 @@ pub fn chart_url(repo_url: &str, cv: &ChartVersion) -> Result<String, Error> {
     Ok(out.to_string())
 }
 
+/// Downloads and verifies the package of index entry `cv` from the repository `client` was
+/// made for (its URL resolves relative `urls`); `repo_label` names the repository in messages.
+///
+/// # Errors
+/// As [`download_verified`].
+pub fn download_chart_version(
+    client: &Client,
+    repo_label: &str,
+    cv: &ChartVersion,
+    insecure_skip_digest: bool,
+    progress: Option<&Progress>,
+) -> Result<VerifiedPackage, Error> {
+    let url = chart_url(client.repo_url().as_str(), cv)?;
+    let expected = Expected {
+        name: cv.name.clone(),
+        version: cv.version.clone(),
+        digest: Some(cv.digest.clone()),
+        missing_reason: format!("the index of repository \"{repo_label}\" gives no digest"),
+    };
+    download_verified(client, &url, &expected, insecure_skip_digest, progress)
+}
+
 /// HTTP options for a configured repository: its stored settings, with whatever the
 /// command line sets on top.
 pub fn entry_http_options(entry: &RepoEntry, cli: &HttpOptions) -> HttpOptions {
@@ -123,9 +145,10 @@ pub enum ChartRef {
 impl ChartRef {
     /// Reads `reference` as a remote reference: an `http(s)://` URL, or `repo/chart` where
     /// `repo` is configured. `None` when it is neither (a local path, for the caller).
+    /// Callers check first whether `reference` exists as a local path.
     ///
     /// # Errors
-    /// An `oci://` reference (not supported yet).
+    /// An `oci://` reference (not supported yet); `repo/chart` with `repo` not configured.
     pub fn parse(reference: &str, repos: &RepoFile) -> Result<Option<ChartRef>, Error> {
         if reference.starts_with("http://") || reference.starts_with("https://") {
             return Ok(Some(ChartRef::Url(reference.to_string())));
@@ -144,6 +167,18 @@ impl ChartRef {
                     repo: repo.to_string(),
                     chart: chart.to_string(),
                 }))
+            }
+            Some((repo, chart))
+                if !repo.is_empty()
+                    && !chart.is_empty()
+                    && !chart.contains('/')
+                    && !repo.starts_with('.')
+                    && !chart.ends_with(".tgz") =>
+            {
+                Err(Error::NoSuchReference {
+                    reference: reference.to_string(),
+                    repo: repo.to_string(),
+                })
             }
             _ => Ok(None),
         }
@@ -200,15 +235,8 @@ pub fn fetch_chart(reference: &ChartRef, opts: &FetchOptions) -> Result<Verified
                 .ok_or_else(|| Error::UnknownRepo { name: repo.clone() })?;
             let index = cached_index(paths, repo)?;
             let cv = index.select(repo, chart, opts.version.as_deref(), opts.devel)?;
-            let url = chart_url(&entry.url, cv)?;
             let client = Client::new(&entry.url, &entry_http_options(entry, &opts.http))?;
-            let expected = Expected {
-                name: cv.name.clone(),
-                version: cv.version.clone(),
-                digest: Some(cv.digest.clone()),
-                missing_reason: format!("the index of repository \"{repo}\" gives no digest"),
-            };
-            download_verified(&client, &url, &expected, opts.insecure_skip_digest, progress)
+            download_chart_version(&client, repo, cv, opts.insecure_skip_digest, progress)
         }
         ChartRef::Url(url) => {
             let found = match &opts.paths {
@@ -316,7 +344,12 @@ mod tests {
                 chart: "metallb".into()
             })
         );
-        assert_eq!(ChartRef::parse("charts/metallb", &repos).unwrap(), None);
+        assert_eq!(
+            ChartRef::parse("other/metallb", &repos).unwrap_err().to_string(),
+            "other/metallb: no such chart directory or package, and no repository named \"other\" (rudder repo list shows the configured ones)"
+        );
+        assert_eq!(ChartRef::parse("./metallb", &repos).unwrap(), None);
+        assert_eq!(ChartRef::parse("dir/metallb-1.0.0.tgz", &repos).unwrap(), None);
         assert_eq!(ChartRef::parse("edu/a/b", &repos).unwrap(), None);
         assert!(matches!(
             ChartRef::parse("https://h/m.tgz", &repos).unwrap(),

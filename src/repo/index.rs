@@ -79,7 +79,7 @@ impl ChartVersion {
         }
     }
 
-    fn from_value(v: &Value) -> Result<ChartVersion, String> {
+    fn from_value(v: Value) -> Result<ChartVersion, String> {
         let Value::Map(m) = v else {
             return Err(format!("expected a mapping, found {}", v.type_name()));
         };
@@ -101,7 +101,7 @@ impl ChartVersion {
             urls: string_list(m.get("urls")),
             digest: s("digest"),
             created: s("created"),
-            fields: m.clone(),
+            fields: m,
         })
     }
 
@@ -237,7 +237,7 @@ impl Index {
                         }
                     };
                     let mut out = Vec::with_capacity(list.len());
-                    for (i, v) in list.iter().enumerate() {
+                    for (i, v) in list.into_iter().enumerate() {
                         match ChartVersion::from_value(v) {
                             Ok(mut cv) => {
                                 if cv.name.is_empty() {

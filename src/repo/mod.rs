@@ -22,8 +22,8 @@ pub use build_index::{BuiltIndex, ReadMetadata, index_directory};
 pub use config::{Paths, RepoEntry, RepoFile, update_repositories, write_atomically};
 pub use error::Error;
 pub use fetch::{
-    ChartRef, FetchOptions, cached_index, chart_url, entry_http_options, fetch_chart, fetch_index, index_url,
-    update_index,
+    ChartRef, FetchOptions, cached_index, chart_url, download_chart_version, entry_http_options, fetch_chart,
+    fetch_index, index_url, update_index,
 };
 pub use http::{Client, HttpOptions, Progress, redact};
 pub use index::{ChartVersion, Index, MAX_INDEX_BYTES};

@@ -76,18 +76,22 @@ impl VerifiedPackage {
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
         fs_err::create_dir_all(dir).map_err(|e| Error::io(dir, &e))?;
-        let bytes = self.bytes()?;
         match self.file.persist(dest) {
             Ok(f) => {
                 #[cfg(unix)]
                 {
                     use std::os::unix::fs::PermissionsExt;
+                    // The temporary file was made 0600; a package is an ordinary file.
                     let _ = f.set_permissions(std::fs::Permissions::from_mode(0o644));
                 }
                 drop(f);
                 Ok(())
             }
-            Err(_) => super::config::write_atomically(dest, &bytes, false),
+            // Another file system: copy next to `dest`, then rename.
+            Err(e) => {
+                let bytes = fs_err::read(e.file.path()).map_err(|err| Error::io(e.file.path(), &err))?;
+                super::config::write_atomically(dest, &bytes, false)
+            }
         }
     }
 }

@@ -161,6 +161,10 @@ fn seed_workflow() {
         "\"edu\" already exists with the same configuration, skipping\n"
     );
     assert!(env.path("cache/repository/edu-index.yaml").is_file());
+    let err = env.fails(&["repo", "add", "edu", &format!("{url}/")]);
+    assert!(err.contains("already exists with a different configuration"), "{err}");
+    env.ok(&["repo", "add", "edu", &format!("{url}/"), "--force-update"]);
+    env.ok(&["repo", "add", "edu", &url, "--force-update"]);
     assert_eq!(env.ok(&["repo", "list"]), format!("NAME\tURL\nedu \t{url}\n"));
     assert_eq!(
         env.ok(&["repo", "list", "-o", "json"]),
