@@ -49,32 +49,31 @@ struct ListArgs {
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
-    match args.command {
-        Sub::Update(t) => {
-            let mut access = repo_access(t.skip_refresh)?;
-            let repos: &mut dyn Repositories = match access.as_mut() {
-                Some(a) => a,
-                None => &mut Offline,
-            };
-            let outcome = dependency::update(&t.chart, repos, std::time::SystemTime::now())
-                .with_context(|| format!("updating the dependencies of {}", t.chart.display()))?;
-            print_outcome(&outcome, access.as_ref(), &t.chart);
-        }
-        Sub::Build(t) => {
-            let mut access = repo_access(t.skip_refresh)?;
-            let repos: &mut dyn Repositories = match access.as_mut() {
-                Some(a) => a,
-                None => &mut Offline,
-            };
-            let outcome = dependency::build(&t.chart, repos, std::time::SystemTime::now())
-                .with_context(|| format!("building the dependencies of {}", t.chart.display()))?;
-            print_outcome(&outcome, access.as_ref(), &t.chart);
-        }
+    let (target, build) = match args.command {
+        Sub::Update(t) => (t, false),
+        Sub::Build(t) => (t, true),
         Sub::List(l) => {
             let listing = dependency::list(&l.chart).context("listing dependencies")?;
             print!("{}", dependency::list::render(&listing, &l.chart, l.max_col_width));
+            return Ok(());
         }
-    }
+    };
+    let chart = &target.chart;
+    let mut access = repo_access(target.skip_refresh)?;
+    let mut offline = Offline;
+    let repos: &mut dyn Repositories = match access.as_mut() {
+        Some(a) => a,
+        None => &mut offline,
+    };
+    let now = std::time::SystemTime::now();
+    let outcome = if build {
+        dependency::build(chart, repos, now)
+            .with_context(|| format!("building the dependencies of {}", chart.display()))?
+    } else {
+        dependency::update(chart, repos, now)
+            .with_context(|| format!("updating the dependencies of {}", chart.display()))?
+    };
+    print_outcome(&outcome, access.as_ref(), chart);
     Ok(())
 }
 
