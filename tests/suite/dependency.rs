@@ -623,7 +623,8 @@ fn dependency_help() {
     insta::assert_snapshot!(help(&["dependency", "list", "--help"]));
 }
 
-/// Two aliases of one chart lock two entries and share one archive.
+/// Two aliases of one chart lock two entries and share one archive; `build` without a lock
+/// file runs an update.
 #[test]
 fn aliases_share_one_archive() {
     let tmp = tempfile::tempdir().unwrap();
@@ -637,7 +638,8 @@ fn aliases_share_one_archive() {
         "dependencies:\n- {name: sub, version: ^1, repository: 'file://../sub', alias: one}\n\
          - {name: sub, version: ^1, repository: 'file://../sub', alias: two}\n",
     );
-    ok(&run(tmp.path(), home, &["dependency", "update", "app"]));
+    // With no lock file, build is an update.
+    ok(&run(tmp.path(), home, &["dependency", "build", "app"]));
     assert_eq!(names(&app.join("charts")), vec!["sub-1.0.0.tgz"]);
     let lock = read(&app.join("Chart.lock"));
     assert_eq!(
