@@ -10,6 +10,7 @@ mod build;
 mod chart_ref;
 mod create;
 mod delete;
+mod dependency;
 mod diff;
 mod lint;
 mod overlay;
@@ -42,6 +43,8 @@ enum Command {
     Values(values::Args),
     Show(show::Args),
     Package(package::Args),
+    #[command(alias = "dep")]
+    Dependency(dependency::Args),
     Create(create::Args),
     Lint(lint::Args),
     Apply(apply::Args),
@@ -68,6 +71,7 @@ pub fn main() -> ExitCode {
         Command::Values(args) => values::run(args).map(|()| ExitCode::SUCCESS),
         Command::Show(args) => show::run(args).map(|()| ExitCode::SUCCESS),
         Command::Package(args) => package::run(args).map(|()| ExitCode::SUCCESS),
+        Command::Dependency(args) => dependency::run(args).map(|()| ExitCode::SUCCESS),
         Command::Template(args) => template::run(args).map(|()| ExitCode::SUCCESS),
         Command::Create(args) => create::run(args).map(|()| ExitCode::SUCCESS),
         Command::Repo(args) => repo::run(args).map(|()| ExitCode::SUCCESS),

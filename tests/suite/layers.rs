@@ -1,7 +1,7 @@
 //! Imports run downward only (ARCHITECTURE.md): `yaml` → `resource` (and the shared
 //! `archive` extractor and `constraint` SemVer rules) → the middle modules
 //! (`chart`, `overlay`, `repo`, `cluster`, `lint`, which never import each other) →
-//! `pipeline` → `release` → `cli`. This test reads the sources and checks every `crate::`
+//! `pipeline` and `dependency` (side by side) → `release` → `cli`. This test reads the sources and checks every `crate::`
 //! path against that order.
 
 use std::path::Path;
@@ -13,7 +13,7 @@ fn rank(module: &str) -> Option<u8> {
         "yaml" => 0,
         "resource" | "archive" | "constraint" => 1,
         "chart" | "overlay" | "repo" | "cluster" | "lint" => 2,
-        "pipeline" => 3,
+        "pipeline" | "dependency" => 3,
         "release" => 4,
         _ => return None,
     })

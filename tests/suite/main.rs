@@ -5,6 +5,7 @@ mod chart_values;
 mod charts_examples;
 mod cli_build;
 mod create;
+mod dependency;
 mod e2e;
 mod help;
 mod layers;
