@@ -11,5 +11,6 @@ pub mod constraint;
 pub mod lint;
 pub mod overlay;
 pub mod pipeline;
+pub mod release;
 pub mod resource;
 pub mod yaml;
