@@ -61,7 +61,7 @@ impl Session {
     ///
     /// # Errors
     /// An unknown kind; the API failing after retries.
-    pub fn get_object(&self, at: &ObjectRef<'_>, name: &str) -> Result<Option<serde_json::Value>, ClusterError> {
+    pub fn get_raw(&self, at: &ObjectRef<'_>, name: &str) -> Result<Option<serde_json::Value>, ClusterError> {
         self.block_on(async {
             let api = self.api_for(at).await?;
             let obj = with_retry(&at.describe(name), || api.get_opt(name)).await?;
@@ -72,8 +72,8 @@ impl Session {
     /// The objects matching the label `selector`, in one namespace or (namespace `None`) all.
     ///
     /// # Errors
-    /// As [`Session::get_object`].
-    pub fn list_objects(&self, at: &ObjectRef<'_>, selector: &str) -> Result<Vec<serde_json::Value>, ClusterError> {
+    /// As [`Session::get_raw`].
+    pub fn list_raw(&self, at: &ObjectRef<'_>, selector: &str) -> Result<Vec<serde_json::Value>, ClusterError> {
         self.block_on(async {
             let api = self.api_for(at).await?;
             let params = ListParams::default().labels(selector);
@@ -91,8 +91,8 @@ impl Session {
     /// (also when a retried create finds what an earlier attempt whose answer was lost made).
     ///
     /// # Errors
-    /// As [`Session::get_object`]; 409 when it exists.
-    pub fn create_object(&self, at: &ObjectRef<'_>, body: &serde_json::Value) -> Result<serde_json::Value, ClusterError> {
+    /// As [`Session::get_raw`]; 409 when it exists.
+    pub fn create_raw(&self, at: &ObjectRef<'_>, body: &serde_json::Value) -> Result<serde_json::Value, ClusterError> {
         self.block_on(async {
             let api = self.api_for(at).await?;
             let obj = to_dynamic(at, body)?;
@@ -107,8 +107,8 @@ impl Session {
     /// (409 when the object changed since it was read).
     ///
     /// # Errors
-    /// As [`Session::get_object`]; 404 when it is gone, 409 on a stale resourceVersion.
-    pub fn replace_object(
+    /// As [`Session::get_raw`]; 404 when it is gone, 409 on a stale resourceVersion.
+    pub fn replace_raw(
         &self,
         at: &ObjectRef<'_>,
         name: &str,
@@ -126,8 +126,8 @@ impl Session {
     /// Deletes the object (background propagation); `false` when it did not exist.
     ///
     /// # Errors
-    /// As [`Session::get_object`].
-    pub fn delete_object(&self, at: &ObjectRef<'_>, name: &str) -> Result<bool, ClusterError> {
+    /// As [`Session::get_raw`].
+    pub fn delete_raw(&self, at: &ObjectRef<'_>, name: &str) -> Result<bool, ClusterError> {
         self.block_on(async {
             let api = self.api_for(at).await?;
             let params = DeleteParams::background();

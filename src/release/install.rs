@@ -112,11 +112,11 @@ impl Releases<'_> {
             kind: "Namespace",
             namespace: None,
         };
-        if self.session.get_object(&at, &self.namespace)?.is_some() {
+        if self.session.get_raw(&at, &self.namespace)?.is_some() {
             return Ok(());
         }
         let body = serde_json::json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": self.namespace}});
-        match self.session.create_object(&at, &body) {
+        match self.session.create_raw(&at, &body) {
             Ok(_) | Err(ClusterError::Api { code: 409, .. }) => Ok(()),
             Err(e) => Err(e.into()),
         }

@@ -92,12 +92,12 @@ pub fn acquire<'s>(
     let name = lease_name(req.release);
     let at = leases(req.namespace);
     let mine = lease_body(req, &name, &now_micro());
-    let taken_over = match session.create_object(&at, &mine) {
+    let taken_over = match session.create_raw(&at, &mine) {
         Ok(_) => None,
         Err(ClusterError::Api { code: 409, .. }) => {
-            let Some(live) = session.get_object(&at, &name)? else {
+            let Some(live) = session.get_raw(&at, &name)? else {
                 // Released between our create and read: try once more.
-                session.create_object(&at, &mine)?;
+                session.create_raw(&at, &mine)?;
                 return Ok((start(session, connect, req, name), None));
             };
             let holder = holder_of(&live);
@@ -116,10 +116,10 @@ pub fn acquire<'s>(
             } else {
                 let mut body = mine.clone();
                 body["metadata"]["resourceVersion"] = live["metadata"]["resourceVersion"].clone();
-                match session.replace_object(&at, &name, &body) {
+                match session.replace_raw(&at, &name, &body) {
                     Ok(_) => Some(holder),
                     Err(ClusterError::Api { code: 409, .. }) => {
-                        let now = session.get_object(&at, &name)?.map(|l| holder_of(&l).to_string());
+                        let now = session.get_raw(&at, &name)?.map(|l| holder_of(&l).to_string());
                         return Err(Error::Locked {
                             release: req.release.to_string(),
                             holder: now.unwrap_or_else(|| "another rescue".into()),
@@ -159,11 +159,11 @@ fn renew_until_stopped(connect: &ConnectOptions, namespace: &str, lease: &str, s
     };
     while let Err(mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(RENEW_EVERY) {
         let at = leases(namespace);
-        if let Ok(Some(mut live)) = session.get_object(&at, lease)
+        if let Ok(Some(mut live)) = session.get_raw(&at, lease)
             && is_ours(&live)
         {
             live["spec"]["renewTime"] = Json::String(now_micro());
-            let _ = session.replace_object(&at, lease, &live);
+            let _ = session.replace_raw(&at, lease, &live);
         }
     }
 }
@@ -175,10 +175,10 @@ impl Drop for Lock<'_> {
             let _ = t.join();
         }
         let at = leases(&self.namespace);
-        if let Ok(Some(live)) = self.session.get_object(&at, &self.name)
+        if let Ok(Some(live)) = self.session.get_raw(&at, &self.name)
             && is_ours(&live)
         {
-            let _ = self.session.delete_object(&at, &self.name);
+            let _ = self.session.delete_raw(&at, &self.name);
         }
     }
 }

@@ -87,7 +87,7 @@ impl<'s> Store<'s> {
     pub fn history(&self, name: &str) -> Result<Vec<Revision>, Error> {
         let heads = self
             .session
-            .list_objects(&self.at(), &format!("owner=rudder,name={name},!chunk"))?;
+            .list_raw(&self.at(), &format!("owner=rudder,name={name},!chunk"))?;
         let mut out = Vec::new();
         for head in heads {
             out.push(self.read(&head)?);
@@ -101,7 +101,7 @@ impl<'s> Store<'s> {
     /// # Errors
     /// [`Error::NoRevision`] when it does not exist; as [`Store::history`].
     pub fn get(&self, name: &str, version: u32) -> Result<Revision, Error> {
-        match self.session.get_object(&self.at(), &secret_name(name, version))? {
+        match self.session.get_raw(&self.at(), &secret_name(name, version))? {
             Some(head) => self.read(&head),
             None => Err(Error::NoRevision {
                 release: name.to_string(),
@@ -140,7 +140,7 @@ impl<'s> Store<'s> {
                 serde_json::from_slice(&list).map_err(|e| corrupt(&secret, &format!("data.chunks: {e}")))?;
             let mut bytes = Vec::new();
             for c in &chunks {
-                let Some(obj) = self.session.get_object(&self.at(), &c.secret)? else {
+                let Some(obj) = self.session.get_raw(&self.at(), &c.secret)? else {
                     return Err(corrupt(&secret, &format!("chunk {} is missing", c.secret)));
                 };
                 let part = data(&obj, "chunk", &c.secret)?;
@@ -207,10 +207,10 @@ impl<'s> Store<'s> {
     /// Creates `obj`; an existing object with the same data counts as done (a retried create
     /// whose first answer was lost), another one is [`Error::RevisionExists`].
     fn create_or_same(&self, secret: &str, obj: &Json) -> Result<(), Error> {
-        match self.session.create_object(&self.at(), obj) {
+        match self.session.create_raw(&self.at(), obj) {
             Ok(_) => Ok(()),
             Err(ClusterError::Api { code: 409, .. }) => {
-                let live = self.session.get_object(&self.at(), secret)?;
+                let live = self.session.get_raw(&self.at(), secret)?;
                 if live.is_some_and(|l| l["data"] == obj["data"]) {
                     Ok(())
                 } else {
@@ -231,7 +231,7 @@ impl<'s> Store<'s> {
         let secret = secret_name(&rev.name, rev.version);
         let info = B64.encode(encode(&rev.info));
         for _ in 0..3 {
-            let Some(mut head) = self.session.get_object(&self.at(), &secret)? else {
+            let Some(mut head) = self.session.get_raw(&self.at(), &secret)? else {
                 return Err(Error::NoRevision {
                     release: rev.name.clone(),
                     version: rev.version,
@@ -242,7 +242,7 @@ impl<'s> Store<'s> {
             }
             head["data"]["info"] = Json::String(info.clone());
             head["metadata"]["labels"] = labels(rev);
-            match self.session.replace_object(&self.at(), &secret, &head) {
+            match self.session.replace_raw(&self.at(), &secret, &head) {
                 Ok(_) => return Ok(()),
                 // A retried replace whose first answer was lost: read again and compare.
                 Err(ClusterError::Api { code: 409, .. }) => continue,
@@ -257,13 +257,13 @@ impl<'s> Store<'s> {
     /// # Errors
     /// The cluster failing.
     pub fn delete(&self, name: &str, version: u32) -> Result<(), Error> {
-        self.session.delete_object(&self.at(), &secret_name(name, version))?;
+        self.session.delete_raw(&self.at(), &secret_name(name, version))?;
         let chunks = self
             .session
-            .list_objects(&self.at(), &format!("owner=rudder,name={name},version={version},chunk"))?;
+            .list_raw(&self.at(), &format!("owner=rudder,name={name},version={version},chunk"))?;
         for c in chunks {
             if let Some(n) = c["metadata"]["name"].as_str() {
-                self.session.delete_object(&self.at(), n)?;
+                self.session.delete_raw(&self.at(), n)?;
             }
         }
         Ok(())
@@ -302,7 +302,7 @@ impl<'s> Store<'s> {
 /// # Errors
 /// The cluster failing; a record that does not decode.
 pub fn latest_of_each(session: &Session, namespace: Option<&str>) -> Result<Vec<Revision>, Error> {
-    let heads = session.list_objects(&secrets(namespace), "owner=rudder,!chunk")?;
+    let heads = session.list_raw(&secrets(namespace), "owner=rudder,!chunk")?;
     let mut latest: std::collections::BTreeMap<(String, String), (u32, &Json)> = Default::default();
     for h in &heads {
         let ns = h["metadata"]["namespace"].as_str().unwrap_or_default().to_string();
