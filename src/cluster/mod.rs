@@ -5,6 +5,7 @@
 //! get a synchronous facade through [`Session`], which owns a single-threaded runtime.
 
 mod apply;
+mod completion;
 mod delete;
 mod diff;
 mod discovery;
@@ -18,6 +19,7 @@ mod retry;
 mod session;
 
 pub use apply::{ApplyEvent, ApplyOptions, ApplyOutcome, ApplyReport};
+pub use completion::{Completion, completion};
 pub use delete::{DeleteEvent, DeleteOptions};
 pub use diff::{DiffOptions, ObjectDiff};
 pub use error::ClusterError;

@@ -16,6 +16,7 @@
 //! 6. mark the revision deployed (the previous one superseded) or failed with the server's
 //!    reason, then (with `--atomic`) roll back or uninstall, recorded as well.
 
+pub mod hooks;
 mod install;
 mod lock;
 mod manifest;
