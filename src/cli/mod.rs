@@ -15,6 +15,7 @@ mod overlay;
 mod package;
 mod show;
 mod template;
+mod test;
 mod values;
 mod values_flags;
 
@@ -43,6 +44,7 @@ enum Command {
     Apply(apply::Args),
     Diff(diff::Args),
     Delete(delete::Args),
+    Test(test::Args),
 }
 
 /// Parses arguments, runs the command and maps the outcome to an exit code:
@@ -63,6 +65,7 @@ pub fn main() -> ExitCode {
         Command::Package(args) => package::run(args).map(|()| ExitCode::SUCCESS),
         Command::Template(args) => template::run(args).map(|()| ExitCode::SUCCESS),
         Command::Create(args) => create::run(args).map(|()| ExitCode::SUCCESS),
+        Command::Test(args) => test::run(args).map(|()| ExitCode::SUCCESS),
     };
     match result {
         Ok(code) => code,

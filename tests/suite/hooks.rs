@@ -1,13 +1,18 @@
 //! Release hooks run against the API test server: running order, failures, delete policies and
-//! timeouts (`rudder::release::hooks::run`).
+//! timeouts (`rudder::release::hooks::run`), and `rudder test` over a release installed there.
 
+use std::process::Command;
 use std::time::Duration;
 
+use rudder::chart::values::ValueOptions;
 use rudder::cluster::{ConnectOptions, Session};
 use rudder::release::hooks::{self, Hook, HookEvent, HookPhase};
+use rudder::release::{ChartInput, DeployOptions, InstallOptions, Releases};
 use rudder::resource::Document;
 use rudder::yaml::{Dialect, parse_stream};
 use rudder_testserver::{Options, TestServer};
+
+use crate::support::root;
 
 const TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -221,4 +226,108 @@ fn a_refused_hook_names_the_event_and_object() {
     let msg = err.to_string();
     assert!(msg.starts_with("pre-rollback hook widget/w: "), "{msg}");
     assert!(msg.contains("no matches for kind \"Widget\""), "{msg}");
+}
+
+/// Installs `fixtures/hooks/chart` as `name` in `default` (with `--set` flags) through the
+/// release library.
+fn install_demo(srv: &TestServer, name: &str, set: &[&str]) {
+    let s = session(srv);
+    let connect = ConnectOptions {
+        kubeconfig: Some(srv.kubeconfig()),
+        context: None,
+    };
+    let releases = Releases::new(&s, &connect, "default");
+    let chart = rudder::chart::load(&root().join("fixtures/hooks/chart")).unwrap();
+    let opts = InstallOptions {
+        name: name.to_string(),
+        chart: ChartInput {
+            chart,
+            values: ValueOptions {
+                set: set.iter().map(|s| s.to_string()).collect(),
+                ..ValueOptions::default()
+            },
+            post_render: None,
+        },
+        create_namespace: false,
+        deploy: DeployOptions::default(),
+    };
+    releases.install(&opts, &mut |_| {}).unwrap();
+}
+
+fn rudder_test(srv: &TestServer, name: &str) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_rudder"))
+        .args(["test", name, "-n", "default", "--timeout", "20s", "--kubeconfig"])
+        .arg(srv.kubeconfig())
+        .env_remove("KUBECONFIG")
+        .output()
+        .unwrap()
+}
+
+/// The stdout of `rudder test` with its times replaced.
+fn without_times(out: &[u8]) -> String {
+    let times = regex::Regex::new(r"(?m)^(LAST DEPLOYED: |Last Started:   |Last Completed: ).+$").unwrap();
+    times
+        .replace_all(&String::from_utf8_lossy(out), "${1}<time>")
+        .into_owned()
+}
+
+#[test]
+fn rudder_test_runs_the_test_hooks_and_records_the_run() {
+    let srv = TestServer::start();
+    install_demo(&srv, "demo", &[]);
+    let out = rudder_test(&srv, "demo");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        without_times(&out.stdout),
+        "NAME: demo\nLAST DEPLOYED: <time>\nNAMESPACE: default\nSTATUS: deployed\nREVISION: 1\n\
+         DESCRIPTION: Install complete\nTEST SUITE:     demo-test-connection\nLast Started:   <time>\n\
+         Last Completed: <time>\nPhase:          Succeeded\n\
+         NOTES:\nRelease demo runs version v1; try `rudder test demo`.\n"
+    );
+    assert!(srv.object("", "pods", "default", "demo-test-connection").is_some());
+    // Only the test hook ran: the pre-install Job belongs to install.
+    let s = session(&srv);
+    let connect = ConnectOptions {
+        kubeconfig: Some(srv.kubeconfig()),
+        context: None,
+    };
+    let runs = Releases::new(&s, &connect, "default").hook_runs("demo", 1).unwrap();
+    assert_eq!(runs.len(), 1);
+    assert_eq!(runs[0].name, "demo-test-connection");
+    assert_eq!(runs[0].last_run.phase, HookPhase::Succeeded);
+    // Running again replaces the test pod (before-hook-creation) and records the new run.
+    let again = rudder_test(&srv, "demo");
+    assert!(again.status.success(), "{}", String::from_utf8_lossy(&again.stderr));
+    let rerun = Releases::new(&s, &connect, "default").hook_runs("demo", 1).unwrap();
+    assert!(rerun[0].last_run.started_at >= runs[0].last_run.completed_at);
+}
+
+#[test]
+fn rudder_test_reports_a_failed_test_and_exits_1() {
+    let srv = TestServer::start();
+    install_demo(&srv, "bad", &["failTest=true"]);
+    let out = rudder_test(&srv, "bad");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(without_times(&out.stdout).contains("TEST SUITE:     bad-test-connection\n"));
+    assert!(without_times(&out.stdout).contains("Phase:          Failed\n"));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "error: testing release 'bad': test hook pod/bad-test-connection failed: container wget: Error (exit code 1)\n"
+    );
+    let missing = rudder_test(&srv, "nope");
+    assert_eq!(missing.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&missing.stderr),
+        "error: testing release 'nope': release 'nope' not found in namespace 'default'\n"
+    );
+}
+
+#[test]
+fn rudder_test_help() {
+    let out = Command::new(env!("CARGO_BIN_EXE_rudder"))
+        .args(["test", "--help"])
+        .env("COLUMNS", "100")
+        .output()
+        .unwrap();
+    insta::assert_snapshot!(String::from_utf8(out.stdout).unwrap());
 }

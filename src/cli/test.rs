@@ -1,0 +1,106 @@
+//! `rudder test NAME`: what `helm test` does.
+
+use std::fmt::Write as _;
+use std::io::Write;
+use std::time::Duration;
+
+use anyhow::Context;
+use rudder::cluster::ConnectOptions;
+use rudder::release::hooks::{TestOptions, TestReport};
+use rudder::release::{Releases, display_time};
+
+use super::apply::{ClusterArgs, parse_duration};
+
+/// Run a release's tests (its `test` hooks), as `helm test` does.
+///
+/// The tests are the documents of the deployed revision annotated `rudder.dev/hook: test` or
+/// `helm.sh/hook: test`, run in order of weight, kind and name. Each test's object is created and waited for (a Pod until it has Succeeded, a Job until it is
+/// Complete); the first failure stops the run. The run is recorded in the revision. Prints the
+/// release's status with each test's start, end and phase; exits 1 when a test failed.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The release to test.
+    name: String,
+    #[command(flatten)]
+    cluster: ClusterArgs,
+    /// How long each test may take, e.g. 30s, 5m, 1h30m.
+    #[arg(long, default_value = "5m", value_parser = parse_duration)]
+    timeout: Duration,
+    /// Do not print the chart's notes.
+    #[arg(long)]
+    hide_notes: bool,
+}
+
+pub fn run(args: Args) -> anyhow::Result<()> {
+    let session = args.cluster.connect()?;
+    let namespace = args
+        .cluster
+        .namespace
+        .clone()
+        .unwrap_or_else(|| session.context_namespace().to_string());
+    let connect = ConnectOptions {
+        kubeconfig: args.cluster.kubeconfig.clone(),
+        context: args.cluster.kube_context.clone(),
+    };
+    let releases = Releases::new(&session, &connect, &namespace);
+    let report = releases
+        .test(&args.name, &TestOptions { timeout: args.timeout })
+        .with_context(|| format!("testing release '{}'", args.name))?;
+    let text = render(&report, args.hide_notes);
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    match report.failure {
+        Some(failure) => Err(anyhow::Error::new(failure).context(format!("testing release '{}'", args.name))),
+        None => Ok(()),
+    }
+}
+
+/// Helm's status block with the test suite, as `helm test` prints it.
+fn render(report: &TestReport, hide_notes: bool) -> String {
+    let rev = &report.revision;
+    let mut s = String::new();
+    let _ = writeln!(s, "NAME: {}", rev.name);
+    let _ = writeln!(s, "LAST DEPLOYED: {}", display_time(&rev.info.last_deployed));
+    let _ = writeln!(s, "NAMESPACE: {}", rev.namespace);
+    let _ = writeln!(s, "STATUS: {}", rev.info.status);
+    let _ = writeln!(s, "REVISION: {}", rev.version);
+    let _ = writeln!(s, "DESCRIPTION: {}", rev.info.description);
+    let started: Vec<_> = report
+        .tests
+        .iter()
+        .filter(|t| t.last_run.started_at.is_some())
+        .collect();
+    if report.tests.is_empty() {
+        s.push_str("TEST SUITE: None\n");
+    }
+    for t in started {
+        let _ = writeln!(s, "TEST SUITE:     {}", t.name);
+        let _ = writeln!(
+            s,
+            "Last Started:   {}",
+            t.last_run
+                .started_at
+                .map(|t| display_time(&t.to_string()))
+                .unwrap_or_default()
+        );
+        let _ = writeln!(
+            s,
+            "Last Completed: {}",
+            t.last_run
+                .completed_at
+                .map(|t| display_time(&t.to_string()))
+                .unwrap_or_default()
+        );
+        let _ = writeln!(s, "Phase:          {}", t.last_run.phase);
+    }
+    if let Some(notes) = rev
+        .body
+        .notes
+        .as_deref()
+        .filter(|n| !hide_notes && !n.trim().is_empty())
+    {
+        let _ = writeln!(s, "NOTES:\n{}", notes.trim());
+    }
+    s
+}
