@@ -216,6 +216,42 @@ fn a_hook_that_never_completes_times_out() {
 }
 
 #[test]
+fn a_hook_deleted_while_running_counts_as_completed() {
+    // As Helm's watch does: a Job removed by its ttlSecondsAfterFinished is done.
+    let srv = TestServer::with(Options {
+        ready: false,
+        ..Options::default()
+    })
+    .unwrap();
+    let s = session(&srv);
+    let mut hooks = parse(&job("ttl", "    rudder.dev/hook: post-install\n"));
+    let reaper = {
+        let kubeconfig = srv.kubeconfig();
+        std::thread::spawn(move || {
+            let s = Session::connect(&ConnectOptions {
+                kubeconfig: Some(kubeconfig),
+                context: None,
+            })
+            .unwrap();
+            let at = rudder::cluster::ObjectRef {
+                api_version: "batch/v1",
+                kind: "Job",
+                namespace: Some("default"),
+            };
+            for _ in 0..100 {
+                if s.delete_raw(&at, "ttl").unwrap() {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        })
+    };
+    hooks::run(&s, &mut hooks, HookEvent::PostInstall, "default", TIMEOUT).unwrap();
+    reaper.join().unwrap();
+    assert_eq!(hooks[0].last_run.phase, HookPhase::Succeeded);
+}
+
+#[test]
 fn a_refused_hook_names_the_event_and_object() {
     let srv = TestServer::start();
     let s = session(&srv);
