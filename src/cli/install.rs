@@ -16,6 +16,7 @@ use super::values_flags::ValuesFlags;
 /// Install a chart as a new release: render it, record revision 1 (a Secret in the release
 /// namespace), apply its objects server-side and print the release's status.
 #[derive(Debug, clap::Args)]
+#[command(disable_version_flag = true)]
 pub struct Args {
     /// Release name.
     name: String,

@@ -11,6 +11,7 @@ use super::status::{Output, print_release};
 /// server-side and delete the objects the new manifest no longer has (unless annotated
 /// rudder.dev/resource-policy: keep or helm.sh/resource-policy: keep).
 #[derive(Debug, clap::Args)]
+#[command(disable_version_flag = true)]
 pub struct Args {
     /// Release name.
     name: String,
