@@ -12,5 +12,6 @@ pub mod lint;
 pub mod overlay;
 pub mod pipeline;
 pub mod release;
+pub mod repo;
 pub mod resource;
 pub mod yaml;

@@ -11,6 +11,7 @@ use crate::chart::render::{self, RenderOptions, Rendered, StreamOptions};
 use crate::chart::values::{self, ValueOptions};
 use crate::chart::{self, Chart};
 use crate::overlay::{self, BuildOptions, HelmChartSpec};
+use crate::repo::{self, ChartRef, RepoFile};
 use crate::resource::Document;
 use crate::yaml::{self, Dialect, Map, Value};
 
@@ -25,6 +26,8 @@ pub enum Error {
     Render(Box<render::Error>),
     #[error(transparent)]
     ShowOnly(#[from] render::ShowOnlyError),
+    #[error(transparent)]
+    Repo(Box<repo::Error>),
     #[error("post-render {}", dir.display())]
     PostRender {
         dir: PathBuf,
@@ -36,6 +39,12 @@ pub enum Error {
 impl From<chart::Error> for Error {
     fn from(e: chart::Error) -> Self {
         Error::Chart(Box::new(e))
+    }
+}
+
+impl From<repo::Error> for Error {
+    fn from(e: repo::Error) -> Self {
+        Error::Repo(Box::new(e))
     }
 }
 
@@ -67,6 +76,51 @@ pub struct ChartOutput {
 pub fn render_chart(path: &Path, values: &ValueOptions, opts: &RenderOptions) -> Result<ChartOutput, Error> {
     let chart = chart::load(path)?;
     render_loaded(&chart, values, opts)
+}
+
+/// How a chart reference is resolved: the repository client's fetch options (`--version`,
+/// `--devel`, credentials, TLS, `--insecure-skip-digest`, where repositories live).
+pub type ChartRefOptions = repo::FetchOptions;
+
+/// Loads the chart a command-line reference names, as Helm resolves one:
+/// - an existing directory or .tgz file is loaded from disk (`--version` is not checked);
+/// - `REPO/CHART`, `REPO` a configured repository: the version `--version` selects from the
+///   cached index (newest non-pre-release by default), downloaded and verified;
+/// - an `http(s)://` URL of a package: verified with the digest of the cached index entry
+///   listing that URL; refused when no index lists it, unless `--insecure-skip-digest`.
+///
+/// Package bytes are unpacked (in memory, by the safe extractor) only after verification.
+///
+/// # Errors
+/// A chart that fails to load, or anything [`repo::fetch_chart`] refuses.
+pub fn load_chart_ref(reference: &str, opts: &ChartRefOptions) -> Result<Chart, Error> {
+    let package = fetch_chart_ref(reference, opts)?;
+    match package {
+        None => Ok(chart::load(Path::new(reference))?),
+        Some(p) => {
+            let bytes = p.bytes()?;
+            Ok(chart::load_archive_bytes(&bytes, reference)?)
+        }
+    }
+}
+
+/// The verified package a remote reference names; `None` when `reference` is a local path
+/// (it exists, or names no configured repository). Used by `pull`.
+///
+/// # Errors
+/// As [`repo::fetch_chart`].
+pub fn fetch_chart_ref(reference: &str, opts: &ChartRefOptions) -> Result<Option<repo::VerifiedPackage>, Error> {
+    if Path::new(reference).exists() {
+        return Ok(None);
+    }
+    let repos = match &opts.paths {
+        Some(paths) => RepoFile::load(paths)?,
+        None => RepoFile::default(),
+    };
+    match ChartRef::parse(reference, &repos)? {
+        Some(r) => Ok(Some(repo::fetch_chart(&r, opts)?)),
+        None => Ok(None),
+    }
 }
 
 /// Like [`render_chart`] for a chart already loaded.

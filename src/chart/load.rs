@@ -29,7 +29,9 @@ pub fn load(path: &Path) -> Result<Chart, Error> {
     let meta = fs_err::metadata(path).map_err(|e| read_err(path, e))?;
     if meta.is_dir() {
         let files = read_dir_files(path)?;
-        load_files(files, &path.display().to_string())
+        let used: u64 = files.iter().map(|f| f.data.len() as u64).sum();
+        let mut budget = Limits::default().max_total.saturating_sub(used);
+        load_files_in(files, &path.display().to_string(), &mut budget)
     } else {
         let bytes = fs_err::read(path).map_err(|e| read_err(path, e))?;
         load_archive_bytes(&bytes, &path.display().to_string())
@@ -48,7 +50,21 @@ fn read_err(path: &Path, e: std::io::Error) -> Error {
 /// # Errors
 /// As [`load`]; also a `Chart.yaml` outside the top directory.
 pub fn load_archive_bytes(bytes: &[u8], source_name: &str) -> Result<Chart, Error> {
-    let entries = archive::extract(bytes, &Limits::default(), source_name)?;
+    let mut budget = Limits::default().max_total;
+    load_archive_in(bytes, source_name, &mut budget)
+}
+
+/// [`load_archive_bytes`] within `budget` decompressed bytes, shared with the subchart
+/// archives inside it: each nested archive gets what its parents left, so a chart of
+/// nested archives stays under one cap however deep it goes.
+fn load_archive_in(bytes: &[u8], source_name: &str, budget: &mut u64) -> Result<Chart, Error> {
+    let limits = Limits {
+        max_total: *budget,
+        ..Limits::default()
+    };
+    let entries = archive::extract(bytes, &limits, source_name)?;
+    let used: u64 = entries.iter().map(|e| e.data.len() as u64).sum();
+    *budget = budget.saturating_sub(used);
     let mut files = Vec::with_capacity(entries.len());
     for e in entries {
         match e.path.split_once('/') {
@@ -66,7 +82,7 @@ pub fn load_archive_bytes(bytes: &[u8], source_name: &str) -> Result<Chart, Erro
             None => {}
         }
     }
-    load_files(files, source_name)
+    load_files_in(files, source_name, budget)
 }
 
 /// Reads every file under `root` not ignored by its `.helmignore`, in Helm's walk order
@@ -162,6 +178,12 @@ fn walk(
 /// # Errors
 /// As [`load`].
 pub fn load_files(files: Vec<ChartFile>, source_name: &str) -> Result<Chart, Error> {
+    let mut budget = Limits::default().max_total;
+    load_files_in(files, source_name, &mut budget)
+}
+
+/// [`load_files`] with the decompressed-size budget left for the subchart archives in it.
+fn load_files_in(files: Vec<ChartFile>, source_name: &str, budget: &mut u64) -> Result<Chart, Error> {
     let file_err = |file: &str, message: String| Error::File {
         chart: source_name.to_string(),
         file: file.to_string(),
@@ -276,7 +298,7 @@ pub fn load_files(files: Vec<ChartFile>, source_name: &str) -> Result<Chart, Err
         let sub_source = format!("{source_name}/charts/{name}");
         let sub = if name.ends_with(".tgz") {
             match files.iter().find(|f| f.name.is_empty()) {
-                Some(f) => load_archive_bytes(&f.data, &sub_source)?,
+                Some(f) => load_archive_in(&f.data, &sub_source, budget)?,
                 None => {
                     return Err(Error::File {
                         chart: source_name.to_string(),
@@ -289,7 +311,7 @@ pub fn load_files(files: Vec<ChartFile>, source_name: &str) -> Result<Chart, Err
             // As Helm: a plain file in charts/ is read as a chart without its files, so
             // it fails for want of a Chart.yaml.
             let files: Vec<ChartFile> = files.into_iter().filter(|f| !f.name.is_empty()).collect();
-            load_files(files, &sub_source)?
+            load_files_in(files, &sub_source, budget)?
         };
         chart.dependencies.push(sub);
     }

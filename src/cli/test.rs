@@ -1,15 +1,15 @@
 //! `rudder test NAME`: what `helm test` does.
 
-use std::fmt::Write as _;
 use std::io::Write;
 use std::time::Duration;
 
 use anyhow::Context;
 use rudder::cluster::ConnectOptions;
+use rudder::release::Releases;
 use rudder::release::hooks::{TestOptions, TestReport};
-use rudder::release::{Releases, display_time};
 
 use super::apply::{ClusterArgs, parse_duration};
+use super::status::status_text;
 
 /// Run a release's tests (its `test` hooks), as `helm test` does.
 ///
@@ -56,51 +56,11 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     }
 }
 
-/// Helm's status block with the test suite, as `helm test` prints it.
+/// Helm's status block, with the test suite as it ran.
 fn render(report: &TestReport, hide_notes: bool) -> String {
-    let rev = &report.revision;
-    let mut s = String::new();
-    let _ = writeln!(s, "NAME: {}", rev.name);
-    let _ = writeln!(s, "LAST DEPLOYED: {}", display_time(&rev.info.last_deployed));
-    let _ = writeln!(s, "NAMESPACE: {}", rev.namespace);
-    let _ = writeln!(s, "STATUS: {}", rev.info.status);
-    let _ = writeln!(s, "REVISION: {}", rev.version);
-    let _ = writeln!(s, "DESCRIPTION: {}", rev.info.description);
-    let started: Vec<_> = report
-        .tests
-        .iter()
-        .filter(|t| t.last_run.started_at.is_some())
-        .collect();
-    if report.tests.is_empty() {
-        s.push_str("TEST SUITE: None\n");
+    let mut rev = report.revision.clone();
+    if hide_notes {
+        rev.body.notes = None;
     }
-    for t in started {
-        let _ = writeln!(s, "TEST SUITE:     {}", t.name);
-        let _ = writeln!(
-            s,
-            "Last Started:   {}",
-            t.last_run
-                .started_at
-                .map(|t| display_time(&t.to_string()))
-                .unwrap_or_default()
-        );
-        let _ = writeln!(
-            s,
-            "Last Completed: {}",
-            t.last_run
-                .completed_at
-                .map(|t| display_time(&t.to_string()))
-                .unwrap_or_default()
-        );
-        let _ = writeln!(s, "Phase:          {}", t.last_run.phase);
-    }
-    if let Some(notes) = rev
-        .body
-        .notes
-        .as_deref()
-        .filter(|n| !hide_notes && !n.trim().is_empty())
-    {
-        let _ = writeln!(s, "NOTES:\n{}", notes.trim());
-    }
-    s
+    status_text(&rev)
 }

@@ -10,7 +10,7 @@ use crate::cluster::{ClusterError, ObjectRef};
 use crate::pipeline;
 use crate::yaml::{self, Map, Value};
 
-use super::record::{Body, ChartRecord, HookRecord, Info, Status, now};
+use super::record::{Body, ChartRecord, Info, Status, now};
 use super::rollout::{Plan, crds_of, docs_of};
 use super::{ChartInput, DeployOptions, Error, Event, Releases, Revision, manifest};
 
@@ -168,17 +168,7 @@ impl Releases<'_> {
         for m in &out.rendered.crds {
             crds.push_str(&format!("---\n# Source: {}\n{}\n", m.source, m.content));
         }
-        let hooks = out
-            .rendered
-            .hooks
-            .iter()
-            .map(|m| HookRecord {
-                source: m.source.clone(),
-                kind: m.kind.clone(),
-                events: m.hooks.clone(),
-                manifest: m.content.clone(),
-            })
-            .collect();
+        let hooks = super::hooks::from_manifests(&out.rendered.hooks)?;
         let archive = package(&input.chart, &PackageOptions::default()).map_err(|e| Error::Package(e.to_string()))?;
         Ok(Body {
             chart: ChartRecord {

@@ -160,6 +160,41 @@ pub fn label(doc: &Document) -> String {
     format!("{kind}/{}", doc.name().unwrap_or_default())
 }
 
+/// The manifest with the values of every Secret's `data` and `stringData` replaced by
+/// `<redacted>` (documents that are not Secrets are kept as they are, comments included).
+pub fn redact_secrets(text: &str) -> String {
+    let mut out = String::new();
+    for part in crate::chart::render::split_documents(text) {
+        let parsed = yaml::parse_stream(part, Dialect::Kustomize, "manifest").ok();
+        let secret = parsed.as_ref().and_then(|d| d.first()).map(|d| &d.value).filter(|v| {
+            v.str_at(&["kind"]) == Some("Secret") && v.str_at(&["apiVersion"]) == Some("v1")
+        });
+        out.push_str("---\n");
+        match secret {
+            Some(v) => {
+                let mut v = v.clone();
+                for field in ["data", "stringData"] {
+                    if let Some(Value::Map(m)) = v.get_mut(field) {
+                        for val in m.values_mut() {
+                            *val = Value::String("<redacted>".into());
+                        }
+                    }
+                }
+                for line in part.lines().take_while(|l| l.starts_with('#')) {
+                    out.push_str(line);
+                    out.push('\n');
+                }
+                out.push_str(&yaml::to_string(&v));
+            }
+            None => {
+                out.push_str(part.trim_end_matches('\n'));
+                out.push('\n');
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -196,6 +231,17 @@ mod tests {
         .unwrap();
         let gone: Vec<String> = dropped(&old, &new, "prod").iter().map(label).collect();
         assert_eq!(gone, ["secret/c"]);
+    }
+
+    #[test]
+    fn secret_values_are_redacted_and_other_documents_kept() {
+        let text = "---\n# Source: c/templates/s.yaml\napiVersion: v1\nkind: Secret\nmetadata:\n  name: s\ndata:\n  password: aHVudGVyMg==\nstringData:\n  token: abc\n---\n# Source: c/templates/cm.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  k: v\n";
+        let out = redact_secrets(text);
+        assert!(!out.contains("aHVudGVyMg=="), "{out}");
+        assert!(!out.contains("abc"), "{out}");
+        assert!(out.contains("# Source: c/templates/s.yaml\n"), "{out}");
+        assert!(out.contains("password: <redacted>"), "{out}");
+        assert!(out.contains("kind: ConfigMap\nmetadata:\n  name: c\ndata:\n  k: v\n"), "{out}");
     }
 
     #[test]

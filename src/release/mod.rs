@@ -34,9 +34,9 @@ use std::time::Duration;
 
 pub use install::InstallOptions;
 pub use lock::{Holder, LEASE_SECONDS, lease_name};
-pub use manifest::{MANAGED_BY, RELEASE_NAME, RELEASE_NAMESPACE};
+pub use manifest::{MANAGED_BY, RELEASE_NAME, RELEASE_NAMESPACE, redact_secrets};
 pub use query::{Listed, list};
-pub use record::{Body, ChartRecord, HookRecord, Info, Revision, Status, display_time};
+pub use record::{Body, ChartRecord, Info, Revision, Status, display_time};
 pub use rollback::RollbackOptions;
 pub use store::{CHUNK_SIZE, CHUNK_TYPE, RECORD_TYPE, Store, secret_name};
 pub use uninstall::UninstallOptions;
@@ -51,6 +51,8 @@ use crate::cluster::{ClusterError, ConnectOptions, Session};
 pub enum Error {
     #[error(transparent)]
     Cluster(#[from] ClusterError),
+    #[error(transparent)]
+    Hook(#[from] hooks::HookError),
     #[error(transparent)]
     Pipeline(Box<crate::pipeline::Error>),
     #[error(transparent)]
@@ -151,6 +153,8 @@ pub struct DeployOptions {
     pub force_conflicts: bool,
     /// Do not run hooks.
     pub no_hooks: bool,
+    /// How long each hook may take (default: `wait`, else 5 minutes).
+    pub hook_timeout: Option<Duration>,
     /// Recover a release left pending by a killed process: mark it failed and go on.
     pub force: bool,
     /// A custom description for the new revision.

@@ -11,6 +11,7 @@ use std::io::{Read, Write};
 use serde::{Deserialize, Serialize};
 
 use super::Error;
+use super::hooks::Hook;
 use crate::chart::Metadata;
 use crate::yaml::Value;
 
@@ -71,18 +72,6 @@ pub struct Info {
     pub description: String,
 }
 
-/// A hook document as rendered, kept so that uninstall and rollback can run the hooks of the
-/// revision they act on (`helm.sh/hook` or `rudder.dev/hook` events).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct HookRecord {
-    /// The template it came from: `chart/templates/file.yaml`.
-    pub source: String,
-    pub kind: String,
-    pub events: Vec<String>,
-    /// The document's text as rendered.
-    pub manifest: String,
-}
-
 /// The chart a revision was made from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ChartRecord {
@@ -105,8 +94,10 @@ pub struct Body {
     /// The chart's `crds/` documents as a YAML stream (applied before the manifest).
     #[serde(default)]
     pub crds: String,
+    /// The chart's hooks (run on the events they name; kept so that rollback and uninstall run
+    /// the hooks of the revision they act on). Their `last_run` is as of when the record was written.
     #[serde(default)]
-    pub hooks: Vec<HookRecord>,
+    pub hooks: Vec<Hook>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
 }

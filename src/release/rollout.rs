@@ -5,10 +5,14 @@
 use crate::cluster::{ApplyOptions, DeleteOptions, DiffOptions};
 use crate::resource::Document;
 
+use super::hooks::{self, Hook, HookEvent};
 use super::lock::{self, Lock, LockRequest};
 use super::manifest::{self, Owner};
 use super::record::{Status, now};
 use super::{DeployOptions, Error, Event, Releases, Revision};
+
+/// How long a hook may run when neither `--timeout` nor `--wait` says: Helm's default timeout.
+pub(crate) const DEFAULT_HOOK_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(300);
 
 /// One revision to roll out.
 pub(crate) struct Plan {
@@ -212,6 +216,13 @@ impl<'s> Releases<'s> {
             };
             self.session.apply(&plan.crds, &crd_opts, &mut |_| {})?;
         }
+        let (pre, post) = match plan.operation {
+            "install" => (HookEvent::PreInstall, HookEvent::PostInstall),
+            "upgrade" => (HookEvent::PreUpgrade, HookEvent::PostUpgrade),
+            _ => (HookEvent::PreRollback, HookEvent::PostRollback),
+        };
+        let mut hooks = plan.rev.body.hooks.clone();
+        self.run_hooks(&mut hooks, pre, opts, on_event)?;
         let marked = manifest::mark(&plan.docs, &plan.rev.name, &self.namespace);
         let apply_opts = ApplyOptions {
             namespace: ns.clone(),
@@ -232,6 +243,24 @@ impl<'s> Releases<'s> {
         if let Some(timeout) = opts.wait {
             self.session.wait_ready(&marked, ns.as_deref(), timeout, &mut |_| {})?;
         }
+        self.run_hooks(&mut hooks, post, opts, on_event)?;
+        Ok(())
+    }
+
+    /// Runs the hooks of `event` (none with `no_hooks`).
+    pub(crate) fn run_hooks(
+        &self,
+        hooks: &mut [Hook],
+        event: HookEvent,
+        opts: &DeployOptions,
+        on_event: &mut dyn FnMut(&Event),
+    ) -> Result<(), Error> {
+        if opts.no_hooks || !hooks.iter().any(|h| h.runs_on(event)) {
+            return Ok(());
+        }
+        let timeout = opts.hook_timeout.or(opts.wait).unwrap_or(DEFAULT_HOOK_TIMEOUT);
+        let ran = hooks::run(self.session, hooks, event, &self.namespace, timeout)?;
+        on_event(&Event::Note(format!("{event}: {ran} hook(s) succeeded")));
         Ok(())
     }
 }

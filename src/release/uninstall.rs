@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use super::hooks::HookEvent;
 use super::record::{Status, now};
 use super::rollout::live_docs;
 use super::{Error, Event, Releases, Revision};
@@ -56,7 +57,17 @@ impl Releases<'_> {
         latest.info.status = Status::Uninstalling;
         latest.info.description = "Deletion in progress".into();
         store.update_info(&latest)?;
-        if let Err(e) = self.remove_objects(&docs, opts.wait, on_event) {
+        let deploy = super::DeployOptions {
+            no_hooks: opts.no_hooks,
+            wait: opts.wait,
+            ..Default::default()
+        };
+        let mut hooks = latest.body.hooks.clone();
+        let removed = self
+            .run_hooks(&mut hooks, HookEvent::PreDelete, &deploy, on_event)
+            .and_then(|()| self.remove_objects(&docs, opts.wait, on_event))
+            .and_then(|()| self.run_hooks(&mut hooks, HookEvent::PostDelete, &deploy, on_event));
+        if let Err(e) = removed {
             latest.info.status = Status::Failed;
             latest.info.description = format!("Uninstallation failed: {e}");
             store.update_info(&latest)?;

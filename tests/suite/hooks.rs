@@ -316,12 +316,12 @@ fn rudder_test_runs_the_test_hooks_and_records_the_run() {
     assert_eq!(
         without_times(&out.stdout),
         "NAME: demo\nLAST DEPLOYED: <time>\nNAMESPACE: default\nSTATUS: deployed\nREVISION: 1\n\
-         DESCRIPTION: Install complete\nTEST SUITE:     demo-test-connection\nLast Started:   <time>\n\
+         TEST SUITE:     demo-test-connection\nLast Started:   <time>\n\
          Last Completed: <time>\nPhase:          Succeeded\n\
          NOTES:\nRelease demo runs version v1; try `rudder test demo`.\n"
     );
     assert!(srv.object("", "pods", "default", "demo-test-connection").is_some());
-    // Only the test hook ran: the pre-install Job belongs to install.
+    // Only the test hook's run is recorded: the pre-install Job's belongs to install.
     let s = session(&srv);
     let connect = ConnectOptions {
         kubeconfig: Some(srv.kubeconfig()),
@@ -331,6 +331,16 @@ fn rudder_test_runs_the_test_hooks_and_records_the_run() {
     assert_eq!(runs.len(), 1);
     assert_eq!(runs[0].name, "demo-test-connection");
     assert_eq!(runs[0].last_run.phase, HookPhase::Succeeded);
+    // A status can show the recorded run on the revision's hooks.
+    let releases = Releases::new(&s, &connect, "default");
+    let mut rev = releases.get("demo", None).unwrap();
+    let phase = |rev: &rudder::release::Revision| {
+        let t = rev.body.hooks.iter().find(|h| h.runs_on(HookEvent::Test)).unwrap();
+        t.last_run.phase
+    };
+    assert_eq!(phase(&rev), HookPhase::Unknown);
+    releases.with_hook_runs(&mut rev).unwrap();
+    assert_eq!(phase(&rev), HookPhase::Succeeded);
     // Running again replaces the test pod (before-hook-creation) and records the new run.
     let again = rudder_test(&srv, "demo");
     assert!(again.status.success(), "{}", String::from_utf8_lossy(&again.stderr));

@@ -12,7 +12,7 @@ use base64::Engine as _;
 
 use super::error::HookError;
 use super::model::{Hook, HookEvent};
-use super::parse::{from_text, sort};
+use super::parse::sort;
 use crate::cluster::{ClusterError, ObjectRef, Session};
 use crate::release::record::{decode, encode};
 use crate::release::{Error, Releases, Revision, Status, secret_name};
@@ -45,8 +45,6 @@ pub enum TestError {
     Release(#[from] Error),
     #[error("release '{release}' has no deployed revision to test")]
     NotDeployed { release: String },
-    #[error("release '{release}': {error}")]
-    Hook { release: String, error: Box<HookError> },
     #[error("release '{release}': recording the test run in {secret}: {error}")]
     Record {
         release: String,
@@ -64,29 +62,38 @@ impl Releases<'_> {
     /// failing to record the run.
     pub fn test(&self, name: &str, opts: &TestOptions) -> Result<TestReport, TestError> {
         let history = self.history(name)?;
-        let Some(revision) = history.into_iter().rev().find(|r| r.info.status == Status::Deployed) else {
+        let Some(mut revision) = history.into_iter().rev().find(|r| r.info.status == Status::Deployed) else {
             return Err(TestError::NotDeployed {
                 release: name.to_string(),
             });
         };
-        let mut tests = Vec::new();
-        for record in &revision.body.hooks {
-            let hook = from_text(&record.source, &record.manifest).map_err(|error| TestError::Hook {
-                release: name.to_string(),
-                error: Box::new(error),
-            })?;
-            if let Some(hook) = hook.filter(|h| h.runs_on(HookEvent::Test)) {
-                tests.push(hook);
-            }
-        }
+        let mut tests: Vec<Hook> = revision
+            .body
+            .hooks
+            .iter()
+            .filter(|h| h.runs_on(HookEvent::Test))
+            .cloned()
+            .collect();
         sort(&mut tests);
         let failure = super::run(self.session, &mut tests, HookEvent::Test, &self.namespace, opts.timeout).err();
         record_runs(self.session, &revision, &tests)?;
+        overlay_runs(&mut revision, &tests);
         Ok(TestReport {
             revision,
             tests,
             failure,
         })
+    }
+
+    /// Sets the `last_run` of the revision's hooks to the runs recorded for it (by `rudder
+    /// test`), so that a status shows the last test run.
+    ///
+    /// # Errors
+    /// As [`Releases::hook_runs`].
+    pub fn with_hook_runs(&self, revision: &mut Revision) -> Result<(), Error> {
+        let runs = self.hook_runs(&revision.name, revision.version)?;
+        overlay_runs(revision, &runs);
+        Ok(())
     }
 
     /// The hook runs recorded in revision `version` of `name` (empty when none was recorded).
@@ -109,6 +116,20 @@ impl Releases<'_> {
             message: format!("data.{RUNS_KEY}: {e}"),
         })?;
         decode(&bytes, &secret)
+    }
+}
+
+/// Copies the runs of `runs` onto the revision's hooks of the same kind and name.
+fn overlay_runs(revision: &mut Revision, runs: &[Hook]) {
+    for run in runs {
+        if let Some(h) = revision
+            .body
+            .hooks
+            .iter_mut()
+            .find(|h| h.kind == run.kind && h.name == run.name)
+        {
+            h.last_run = run.last_run.clone();
+        }
     }
 }
 
