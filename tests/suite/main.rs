@@ -12,6 +12,7 @@ mod lint;
 mod overlay_edit;
 mod overlay_golden;
 mod package;
+mod release;
 mod remote;
 mod support;
 mod template;
