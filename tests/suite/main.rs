@@ -14,6 +14,8 @@ mod overlay_golden;
 mod package;
 mod release;
 mod remote;
+mod repo;
+mod repo_server;
 mod support;
 mod template;
 mod templates_doc;
