@@ -17,7 +17,7 @@ const CHART: &str = "fixtures/release/dropper";
 #[test]
 fn release_seed_sequence_on_testserver() {
     let srv = TestServer::start();
-    releases::release_seed_sequence(&srv.kubeconfig(), "charts/metallb");
+    releases::release_seed_sequence(&srv.kubeconfig());
 }
 
 #[test]

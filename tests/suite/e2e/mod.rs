@@ -76,7 +76,7 @@ fn e2e_no_kubelet_wait_timeout_names_unready() {
 
 #[test]
 fn e2e_release_seed_sequence() {
-    run("release_seed_sequence", |k| releases::release_seed_sequence(k, "charts/metallb"));
+    run("release_seed_sequence", releases::release_seed_sequence);
 }
 
 #[test]

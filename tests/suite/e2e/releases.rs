@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use super::harness::{Cluster, Run};
+use super::harness::{Cluster, Run, run_rudder_env};
 
 fn str_at<'a>(obj: &'a serde_json::Value, path: &str) -> &'a str {
     obj.pointer(path)
@@ -52,21 +52,75 @@ fn clean(c: &Cluster, name: &str, ns: &str) {
     let _ = c.rudder(&["uninstall", name, "-n", ns], "");
 }
 
-/// The seed sequence on charts/metallb: install v0.8.3, upgrade --reuse-values to v0.8.4,
-/// rollback to 1 (v0.8.3 again, revision 3), history superseded/superseded/deployed, list,
-/// status, get; uninstall --keep-history keeps the records, uninstall removes them; a second
-/// life ends with a plain uninstall leaving no object and no record.
+/// A chart repository on loopback serving charts/metallb packaged, and the directories rudder
+/// keeps its repository configuration in.
+struct Repo {
+    _server: crate::repo_server::Server,
+    home: tempfile::TempDir,
+}
+
+impl Repo {
+    /// Packages charts/metallb, indexes it, serves it and runs `rudder repo add edu URL`.
+    fn edu() -> Repo {
+        let home = tempfile::tempdir().unwrap();
+        let pkgs = home.path().join("pkgs");
+        std::fs::create_dir_all(&pkgs).unwrap();
+        let server = crate::repo_server::Server::start("127.0.0.1");
+        let url = format!("{}/charts", server.url());
+        let repo = Repo { _server: server, home };
+        let pkgs = pkgs.to_str().unwrap();
+        repo.local(&["package", "charts/metallb", "-d", pkgs]);
+        repo.local(&["repo", "index", pkgs, "--url", &url]);
+        repo._server.serve_dir("/charts", Path::new(pkgs));
+        repo.local(&["repo", "add", "edu", &url]);
+        repo
+    }
+
+    fn env(&self) -> [(&'static str, std::path::PathBuf); 3] {
+        [
+            ("RUDDER_CONFIG_HOME", self.home.path().join("config")),
+            ("RUDDER_CACHE_HOME", self.home.path().join("cache")),
+            ("HOME", self.home.path().to_path_buf()),
+        ]
+    }
+
+    /// A command that does not talk to the cluster.
+    fn local(&self, args: &[&str]) {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_rudder"))
+            .args(args)
+            .current_dir(crate::support::root())
+            .envs(self.env())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "rudder {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+
+    fn rudder(&self, c: &Cluster, args: &[&str]) -> Run {
+        let env = self.env();
+        let env: Vec<(&str, &Path)> = env.iter().map(|(k, v)| (*k, v.as_path())).collect();
+        run_rudder_env(&c.kubeconfig, args, "", &env)
+    }
+}
+
+/// The seed sequence with `edu/metallb` from a repository on loopback: install v0.8.3, upgrade
+/// --reuse-values to v0.8.4, rollback to 1 (v0.8.3 again, revision 3), history
+/// superseded/superseded/deployed, list, status, get; uninstall --keep-history keeps the
+/// records, uninstall removes them; a second life ends with a plain uninstall leaving no object
+/// and no record.
 ///
 /// The release namespace is `rudder-e2e-metallb`, not the seed's metallb-system, so that this
 /// scenario and the overlay one (which applies metallb-system's objects without a release) can
 /// run side by side.
-pub fn release_seed_sequence(kubeconfig: &Path, chart: &str) {
+pub fn release_seed_sequence(kubeconfig: &Path) {
     let c = Cluster::new(kubeconfig);
     let ns = "rudder-e2e-metallb";
     clean(&c, "metallb", ns);
+    let repo = Repo::edu();
+    let chart = "edu/metallb";
     let nsflag = format!("--namespace={ns}");
-    let install = c
+    let install = repo
         .rudder(
+            &c,
             &[
                 "install",
                 "metallb",
@@ -83,7 +137,6 @@ pub fn release_seed_sequence(kubeconfig: &Path, chart: &str) {
                 "--timeout",
                 "2m",
             ],
-            "",
         )
         .ok();
     let lines: Vec<&str> = install.stdout.lines().collect();
@@ -112,8 +165,9 @@ pub fn release_seed_sequence(kubeconfig: &Path, chart: &str) {
     assert_eq!(str_at(&record, "/type"), "rudder.dev/release.v1");
     assert_eq!(str_at(&record, "/metadata/labels/status"), "deployed");
 
-    let up = c
+    let up = repo
         .rudder(
+            &c,
             &[
                 "upgrade",
                 "metallb",
@@ -123,7 +177,6 @@ pub fn release_seed_sequence(kubeconfig: &Path, chart: &str) {
                 "--set",
                 "controller.tag=v0.8.4",
             ],
-            "",
         )
         .ok();
     assert!(up.stdout.contains("REVISION: 2\n"), "{}", up.stdout);
@@ -181,7 +234,8 @@ pub fn release_seed_sequence(kubeconfig: &Path, chart: &str) {
     assert!(failed(&missing).contains("release 'metallb' not found"), "{}", missing.stderr);
 
     // A second life, ended by a plain uninstall: no object, no record.
-    c.rudder(
+    repo.rudder(
+        &c,
         &[
             "install",
             "metallb",
@@ -190,7 +244,6 @@ pub fn release_seed_sequence(kubeconfig: &Path, chart: &str) {
             "--set",
             "configmap.ipRange=192.168.1.11-192.168.1.29",
         ],
-        "",
     )
     .ok();
     assert_eq!(image(&c, "Deployment", ns, "controller"), "metallb/controller:v0.8.2");
