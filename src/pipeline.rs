@@ -123,6 +123,28 @@ pub fn fetch_chart_ref(reference: &str, opts: &ChartRefOptions) -> Result<Option
     }
 }
 
+/// `repo index DIR`: indexes the chart packages in `dir`, reading each package's metadata
+/// with the chart loader (a `.tgz` that does not load as a chart is skipped, as Helm does).
+///
+/// # Errors
+/// As [`repo::index_directory`].
+pub fn index_directory(
+    dir: &Path,
+    base_url: Option<&str>,
+    merge: Option<&Path>,
+    now: &str,
+) -> Result<repo::BuiltIndex, Error> {
+    let read = |bytes: &[u8], source: &str| -> Result<Map, String> {
+        let chart = chart::load_archive_bytes(bytes, source).map_err(|e| e.to_string())?;
+        let json = serde_json::to_value(&chart.metadata).map_err(|e| e.to_string())?;
+        match Value::from_json(&json) {
+            Value::Map(m) => Ok(m),
+            _ => Err("Chart.yaml metadata is not a mapping".into()),
+        }
+    };
+    Ok(repo::index_directory(dir, base_url, merge, now, &read)?)
+}
+
 /// Like [`render_chart`] for a chart already loaded.
 ///
 /// # Errors

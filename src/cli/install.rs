@@ -6,10 +6,11 @@ use std::time::Duration;
 
 use anyhow::Context;
 use rudder::cluster::{ConnectOptions, Session};
-use rudder::pipeline::{self, ChartRefOptions};
+use rudder::pipeline;
 use rudder::release::{ChartInput, DeployOptions, Event, InstallOptions, Releases};
 
 use super::apply::{ClusterArgs, parse_duration};
+use super::chart_ref::{Bar, ChartRefArgs};
 use super::status::{Output, print_release};
 use super::values_flags::ValuesFlags;
 
@@ -36,12 +37,8 @@ pub struct Args {
 /// The chart flags of install and upgrade.
 #[derive(Debug, Clone, clap::Args)]
 pub struct ChartArgs {
-    /// Chart version or constraint for REPO/CHART (default: the newest stable).
-    #[arg(long, value_name = "VERSION")]
-    pub version: Option<String>,
-    /// Allow pre-release versions when no --version is given.
-    #[arg(long)]
-    pub devel: bool,
+    #[command(flatten)]
+    pub fetch: ChartRefArgs,
     #[command(flatten)]
     pub values: ValuesFlags,
     /// Feed the rendered documents as resources to the kustomization in DIR and install what it
@@ -53,12 +50,8 @@ pub struct ChartArgs {
 impl ChartArgs {
     /// Loads the chart `reference` names (directory, .tgz, REPO/CHART or URL).
     pub fn input(&self, reference: &str) -> anyhow::Result<ChartInput> {
-        let opts = ChartRefOptions {
-            paths: rudder::repo::Paths::from_vars(|k| std::env::var_os(k)),
-            version: self.version.clone(),
-            devel: self.devel,
-            ..Default::default()
-        };
+        let bar = Bar::new();
+        let opts = self.fetch.to_options(&bar)?;
         let chart = pipeline::load_chart_ref(reference, &opts).with_context(|| format!("loading chart '{reference}'"))?;
         Ok(ChartInput {
             chart,

@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 
 mod apply;
 mod build;
+mod chart_ref;
 mod create;
 mod delete;
 mod diff;
@@ -17,7 +18,10 @@ mod lint;
 mod list;
 mod overlay;
 mod package;
+mod pull;
+mod repo;
 mod rollback;
+mod search;
 mod show;
 mod status;
 mod template;
@@ -61,6 +65,9 @@ enum Command {
     History(history::Args),
     Get(get::Args),
     Test(test::Args),
+    Repo(repo::Args),
+    Search(search::Args),
+    Pull(pull::Args),
 }
 
 /// Parses arguments, runs the command and maps the outcome to an exit code:
@@ -90,6 +97,9 @@ pub fn main() -> ExitCode {
         Command::History(args) => history::run(args).map(|()| ExitCode::SUCCESS),
         Command::Get(args) => get::run(args).map(|()| ExitCode::SUCCESS),
         Command::Test(args) => test::run(args).map(|()| ExitCode::SUCCESS),
+        Command::Repo(args) => repo::run(args).map(|()| ExitCode::SUCCESS),
+        Command::Search(args) => search::run(args).map(|()| ExitCode::SUCCESS),
+        Command::Pull(args) => pull::run(args).map(|()| ExitCode::SUCCESS),
     };
     match result {
         Ok(code) => code,

@@ -1,10 +1,12 @@
 //! `rudder show chart|values|readme|crds|all CHART`: print parts of a chart, as `helm show`.
 
 use std::io::Write;
-use std::path::PathBuf;
 
 use anyhow::Context;
-use rudder::chart::{self, Chart};
+use rudder::chart::Chart;
+use rudder::pipeline;
+
+use super::chart_ref::{Bar, ChartRefArgs};
 
 /// Show a chart's metadata, default values, README or CRDs.
 #[derive(Debug, clap::Args)]
@@ -14,6 +16,7 @@ pub struct Args {
 }
 
 #[derive(Debug, clap::Subcommand)]
+#[command(disable_version_flag = true)]
 enum What {
     /// Print Chart.yaml (as the loaded metadata).
     Chart(Target),
@@ -29,8 +32,10 @@ enum What {
 
 #[derive(Debug, clap::Args)]
 struct Target {
-    /// Chart directory or .tgz package.
-    chart: PathBuf,
+    /// Chart: a directory, a .tgz package, REPO/CHART or a package URL.
+    chart: String,
+    #[command(flatten)]
+    fetch: ChartRefArgs,
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
@@ -42,7 +47,10 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         What::All(t) => (t, true, true, true, true),
     };
     let all = matches!(args.what, What::All(_));
-    let chart = chart::load(&target.chart).context("loading the chart")?;
+    let bar = Bar::new();
+    let opts = target.fetch.to_options(&bar)?;
+    let chart = pipeline::load_chart_ref(&target.chart, &opts).context("loading the chart")?;
+    drop(bar);
     let text = render(&chart, chart_part, values, readme, crds, all);
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())?;

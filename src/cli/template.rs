@@ -8,18 +8,22 @@ use rudder::chart::render::{KubeVersion, Release, RenderOptions, StreamOptions};
 use rudder::pipeline;
 
 use super::build::write_atomically;
+use super::chart_ref::{Bar, ChartRefArgs};
 use super::values_flags::ValuesFlags;
 
 /// Render a chart's templates and print the documents (in Helm's install order of kinds,
 /// each headed `# Source: CHART/templates/FILE`).
 #[derive(Debug, clap::Args)]
+#[command(disable_version_flag = true)]
 pub struct Args {
-    /// Release name, then chart (a directory or a .tgz); with one argument, the chart
-    /// (release name "release-name").
+    /// Release name, then chart (a directory, a .tgz, REPO/CHART or a package URL); with
+    /// one argument, the chart (release name "release-name").
     #[arg(value_name = "[RELEASE] CHART", num_args = 1..=2, required = true)]
     names: Vec<String>,
     #[command(flatten)]
     values: ValuesFlags,
+    #[command(flatten)]
+    fetch: ChartRefArgs,
     /// Namespace of the release (Release.Namespace).
     #[arg(short = 'n', long, default_value = "default")]
     namespace: String,
@@ -80,7 +84,11 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         no_hooks: args.no_hooks,
         show_only: args.show_only.clone(),
     };
-    let out = pipeline::render_chart(chart.as_ref(), &args.values.to_options(), &opts)?;
+    let bar = Bar::new();
+    let fetch = args.fetch.to_options(&bar)?;
+    let loaded = pipeline::load_chart_ref(&chart, &fetch)?;
+    drop(bar);
+    let out = pipeline::render_loaded(&loaded, &args.values.to_options(), &opts)?;
     if let Some(dir) = &args.post_render {
         let docs = pipeline::post_render(&out.rendered, &stream, dir)?;
         let values: Vec<_> = docs.into_iter().map(|d| d.value).collect();

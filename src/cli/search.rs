@@ -1,0 +1,109 @@
+//! `rudder search repo [KEYWORD]`: search the cached indexes, as `helm search repo`.
+
+use rudder::repo::{self, SearchOptions};
+
+use super::chart_ref::require_paths;
+use super::repo::{print, table};
+
+/// Search charts in the configured repositories (their cached indexes: run `rudder repo
+/// update` first for the latest).
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    what: What,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum What {
+    /// Search the repositories added with `rudder repo add` for KEYWORD (in the chart's
+    /// name, description and keywords; every chart without one).
+    #[command(disable_version_flag = true)]
+    Repo(RepoArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct RepoArgs {
+    /// Text to look for (case-insensitive).
+    keyword: Option<String>,
+    /// Read KEYWORD as a regular expression.
+    #[arg(short = 'r', long)]
+    regexp: bool,
+    /// Show every version that matches, not only the newest.
+    #[arg(short = 'l', long)]
+    versions: bool,
+    /// SemVer constraint on the versions shown (e.g. '>=0.1 <1').
+    #[arg(long, value_name = "RANGE")]
+    version: Option<String>,
+    /// Admit pre-release versions (when no --version is given).
+    #[arg(long)]
+    devel: bool,
+    /// Output format.
+    #[arg(short = 'o', long, default_value = "table", value_parser = ["table", "json", "yaml"])]
+    output: String,
+    /// Cut table cells longer than this many characters.
+    #[arg(long, default_value_t = 50)]
+    max_col_width: usize,
+}
+
+pub fn run(args: Args) -> anyhow::Result<()> {
+    let What::Repo(a) = args.what;
+    let paths = require_paths()?;
+    let opts = SearchOptions {
+        keyword: a.keyword.clone(),
+        regexp: a.regexp,
+        versions: a.versions,
+        version: a.version.clone(),
+        devel: a.devel,
+    };
+    let result = repo::search(&paths, &opts)?;
+    for w in &result.warnings {
+        eprintln!("warning: {w}");
+    }
+    let rows: Vec<serde_json::Value> = result
+        .hits
+        .iter()
+        .map(|h| {
+            serde_json::json!({
+                "name": h.name,
+                "version": h.version,
+                "app_version": h.app_version,
+                "description": h.description,
+            })
+        })
+        .collect();
+    let text = match a.output.as_str() {
+        "json" => format!("{}\n", serde_json::Value::Array(rows)),
+        "yaml" => rudder::yaml::to_string(&rudder::yaml::Value::from_json(&serde_json::Value::Array(rows))),
+        _ if result.hits.is_empty() => "No results found\n".to_string(),
+        _ => {
+            let cut = |s: &str| truncate(s, a.max_col_width);
+            let mut t = vec![vec![
+                "NAME".to_string(),
+                "CHART VERSION".to_string(),
+                "APP VERSION".to_string(),
+                "DESCRIPTION".to_string(),
+            ]];
+            for h in &result.hits {
+                t.push(vec![
+                    cut(&h.name),
+                    cut(&h.version),
+                    cut(&h.app_version),
+                    cut(&h.description),
+                ]);
+            }
+            table(&t)
+        }
+    };
+    print(&text)
+}
+
+/// `s` cut to `max` characters, the last three of them "...".
+fn truncate(s: &str, max: usize) -> String {
+    if max == 0 || s.chars().count() <= max {
+        return s.to_string();
+    }
+    let keep = max.saturating_sub(3);
+    let mut out: String = s.chars().take(keep).collect();
+    out.push_str("...");
+    out
+}
