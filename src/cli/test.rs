@@ -29,6 +29,10 @@ pub struct Args {
     /// Do not print the chart's notes.
     #[arg(long)]
     hide_notes: bool,
+    /// Run only some tests: name=N runs the test named N, '!name=N' skips it (repeat, or separate
+    /// with commas).
+    #[arg(long, value_name = "FILTER", value_delimiter = ',')]
+    filter: Vec<String>,
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
@@ -42,9 +46,20 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         kubeconfig: args.cluster.kubeconfig.clone(),
         context: args.cluster.kube_context.clone(),
     };
+    let mut opts = TestOptions {
+        timeout: args.timeout,
+        include: Vec::new(),
+        exclude: Vec::new(),
+    };
+    for f in &args.filter {
+        match f.strip_prefix('!').map(str::trim_start) {
+            Some(rest) => opts.exclude.push(filter_name(rest, f)?),
+            None => opts.include.push(filter_name(f, f)?),
+        }
+    }
     let releases = Releases::new(&session, &connect, &namespace);
     let report = releases
-        .test(&args.name, &TestOptions { timeout: args.timeout })
+        .test(&args.name, &opts)
         .with_context(|| format!("testing release '{}'", args.name))?;
     let text = render(&report, args.hide_notes);
     let mut out = std::io::stdout().lock();
@@ -53,6 +68,14 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     match report.failure {
         Some(failure) => Err(anyhow::Error::new(failure).context(format!("testing release '{}'", args.name))),
         None => Ok(()),
+    }
+}
+
+/// The test name of a `name=N` filter (`arg` is the flag's value, for the message).
+fn filter_name(filter: &str, arg: &str) -> anyhow::Result<String> {
+    match filter.strip_prefix("name=") {
+        Some(n) if !n.is_empty() => Ok(n.to_string()),
+        _ => anyhow::bail!("--filter '{arg}': expected name=NAME or '!name=NAME'"),
     }
 }
 

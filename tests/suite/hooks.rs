@@ -291,8 +291,14 @@ fn install_demo(srv: &TestServer, name: &str, set: &[&str]) {
 }
 
 fn rudder_test(srv: &TestServer, name: &str) -> std::process::Output {
+    rudder_test_with(srv, name, &[])
+}
+
+fn rudder_test_with(srv: &TestServer, name: &str, flags: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_rudder"))
-        .args(["test", name, "-n", "default", "--timeout", "20s", "--kubeconfig"])
+        .args(["test", name, "-n", "default", "--timeout", "20s"])
+        .args(flags)
+        .arg("--kubeconfig")
         .arg(srv.kubeconfig())
         .env_remove("KUBECONFIG")
         .output()
@@ -365,6 +371,31 @@ fn rudder_test_reports_a_failed_test_and_exits_1() {
     assert_eq!(
         String::from_utf8_lossy(&missing.stderr),
         "error: testing release 'nope': release 'nope' not found in namespace 'default'\n"
+    );
+}
+
+#[test]
+fn rudder_test_filters_tests_by_name() {
+    let srv = TestServer::start();
+    install_demo(&srv, "demo", &["failTest=true"]);
+    let skipped = rudder_test_with(
+        &srv,
+        "demo",
+        &["--filter", "!name=demo-test-connection", "--hide-notes"],
+    );
+    assert!(skipped.status.success(), "{}", String::from_utf8_lossy(&skipped.stderr));
+    assert!(without_times(&skipped.stdout).ends_with("REVISION: 1\nTEST SUITE: None\n"));
+    assert!(srv.object("", "pods", "default", "demo-test-connection").is_none());
+    let other = rudder_test_with(&srv, "demo", &["--filter", "name=other"]);
+    assert!(other.status.success());
+    assert!(srv.object("", "pods", "default", "demo-test-connection").is_none());
+    let chosen = rudder_test_with(&srv, "demo", &["--filter", "name=other,name=demo-test-connection"]);
+    assert_eq!(chosen.status.code(), Some(1), "the chosen test runs (and fails)");
+    let bad = rudder_test_with(&srv, "demo", &["--filter", "kind=Pod"]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&bad.stderr),
+        "error: --filter 'kind=Pod': expected name=NAME or '!name=NAME'\n"
     );
 }
 

@@ -27,6 +27,16 @@ const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STA
 pub struct TestOptions {
     /// How long each test may take.
     pub timeout: Duration,
+    /// `--filter name=N`: run only the tests named so (all when empty).
+    pub include: Vec<String>,
+    /// `--filter '!name=N'`: skip the tests named so.
+    pub exclude: Vec<String>,
+}
+
+impl TestOptions {
+    fn selects(&self, name: &str) -> bool {
+        (self.include.is_empty() || self.include.iter().any(|n| n == name)) && !self.exclude.iter().any(|n| n == name)
+    }
 }
 
 /// What `rudder test` did: the revision tested, its test hooks with their last run, and the
@@ -54,8 +64,8 @@ pub enum TestError {
 }
 
 impl Releases<'_> {
-    /// Runs the `test` hooks of the deployed revision of `name`, in running order, and records
-    /// their runs in the revision. A failed test is reported in [`TestReport::failure`].
+    /// Runs the `test` hooks of the deployed revision of `name` (those `opts` selects), in
+    /// running order, and records their runs in the revision. A failed test is reported in [`TestReport::failure`].
     ///
     /// # Errors
     /// No such release or no deployed revision; a stored hook that does not parse; the cluster
@@ -71,7 +81,7 @@ impl Releases<'_> {
             .body
             .hooks
             .iter()
-            .filter(|h| h.runs_on(HookEvent::Test))
+            .filter(|h| h.runs_on(HookEvent::Test) && opts.selects(&h.name))
             .cloned()
             .collect();
         sort(&mut tests);
