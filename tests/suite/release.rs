@@ -345,3 +345,63 @@ fn release_record_over_one_mib_is_chunked_and_verified() {
     let refused = run_rudder(&srv.kubeconfig(), &["apply", "-n", ns, "-f", "-"], &whole);
     assert!(refused.stderr.contains("Too long: must have at most 1048576 bytes"), "{}", refused.stderr);
 }
+
+/// The values of an upgrade follow Helm's flags; `--history-max` prunes old revisions;
+/// `upgrade --install` installs; `--dry-run` and `--diff` change nothing.
+#[test]
+fn release_values_flags_history_max_dry_run_and_diff() {
+    let srv = TestServer::start();
+    let ns = "modes";
+    let up = |args: &[&str]| {
+        let mut all = vec!["upgrade", "m", CHART, "-n", ns];
+        all.extend_from_slice(args);
+        rudder(&srv, &all).ok()
+    };
+    let dry = rudder(&srv, &["install", "m", CHART, "-n", ns, "--create-namespace", "--dry-run"]).ok();
+    assert!(dry.stdout.contains("STATUS: pending-install\n"), "{}", dry.stdout);
+    assert!(dry.stdout.contains("MANIFEST:\n"), "{}", dry.stdout);
+    assert!(dry.stdout.contains("token: <redacted>") && !dry.stdout.contains("s3cr3t"), "{}", dry.stdout);
+    assert!(srv.names("", "secrets", ns).is_empty(), "a dry run wrote records");
+
+    let first = up(&["--install", "--create-namespace", "--set", "gen=5,kept=false"]);
+    assert!(first.stdout.contains("REVISION: 1\n"), "{}", first.stdout);
+    // No values given: the previous ones are reused.
+    up(&[]);
+    assert_eq!(gen_of_base(&srv, ns), "5");
+    // --reuse-values merges the new ones over them.
+    up(&["--reuse-values", "--set", "extra=false"]);
+    assert_eq!(gen_of_base(&srv, ns), "5");
+    assert!(srv.object("", "configmaps", ns, "extra").is_none());
+    // --reset-then-reuse-values: the chart's defaults under the previous values and the new ones.
+    up(&["--reset-then-reuse-values", "--set", "extra=true"]);
+    assert_eq!(gen_of_base(&srv, ns), "5");
+    assert!(srv.object("", "configmaps", ns, "extra").is_some());
+    // --reset-values: only the chart's defaults and what is given now.
+    up(&["--reset-values", "--set", "kept=false"]);
+    assert_eq!(gen_of_base(&srv, ns), "1");
+    let values = rudder(&srv, &["get", "values", "m", "-n", ns, "-o", "json"]).ok();
+    assert_eq!(values.stdout, "{\"kept\":false}\n");
+
+    // --diff with --dry-run: the change shown, nothing applied or recorded.
+    let diff = up(&["--set", "gen=9,kept=false", "--diff", "--dry-run"]);
+    assert!(diff.stdout.contains("-  gen: \"1\"\n+  gen: \"9\"\n"), "{}", diff.stdout);
+    assert_eq!(gen_of_base(&srv, ns), "1");
+    assert_eq!(statuses(&srv, "m", ns).len(), 5);
+
+    // --history-max 3: the oldest revisions go.
+    up(&["--set", "gen=6,kept=false", "--history-max", "3"]);
+    let secrets: Vec<String> = srv
+        .names("", "secrets", ns)
+        .into_iter()
+        .filter(|s| s.starts_with("sh.rudder.release.v1.m."))
+        .collect();
+    assert_eq!(secrets.len(), 3, "{secrets:?}");
+    let versions: Vec<String> = rudder(&srv, &["history", "m", "-n", ns])
+        .ok()
+        .stdout
+        .lines()
+        .skip(1)
+        .map(|l| l.split('\t').next().unwrap().trim().to_string())
+        .collect();
+    assert_eq!(versions, ["4", "5", "6"]);
+}
