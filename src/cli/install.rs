@@ -52,7 +52,8 @@ impl ChartArgs {
     pub fn input(&self, reference: &str) -> anyhow::Result<ChartInput> {
         let bar = Bar::new();
         let opts = self.fetch.to_options(&bar)?;
-        let chart = pipeline::load_chart_ref(reference, &opts).with_context(|| format!("loading chart '{reference}'"))?;
+        let chart =
+            pipeline::load_chart_ref(reference, &opts).with_context(|| format!("loading chart '{reference}'"))?;
         Ok(ChartInput {
             chart,
             values: self.values.to_options(),

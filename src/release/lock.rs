@@ -217,7 +217,9 @@ fn is_stale(lease: &Json) -> bool {
     if h.host == hostname() && h.pid != 0 && !process_exists(h.pid) {
         return true;
     }
-    let duration = lease["spec"]["leaseDurationSeconds"].as_i64().unwrap_or(LEASE_SECONDS as i64);
+    let duration = lease["spec"]["leaseDurationSeconds"]
+        .as_i64()
+        .unwrap_or(LEASE_SECONDS as i64);
     let renewed = lease["spec"]["renewTime"]
         .as_str()
         .and_then(|t| t.parse::<k8s_openapi::jiff::Timestamp>().ok());

@@ -192,7 +192,8 @@ impl<'s> Releases<'s> {
             }
             Err(e) => {
                 plan.rev.info.status = Status::Failed;
-                plan.rev.info.description = format!("{} \"{}\" failed: {e}", capitalized(plan.operation), plan.rev.name);
+                plan.rev.info.description =
+                    format!("{} \"{}\" failed: {e}", capitalized(plan.operation), plan.rev.name);
                 let e = match store.update_info(&plan.rev) {
                     Ok(()) => e,
                     Err(record) => Error::Invalid {
@@ -236,12 +237,8 @@ impl<'s> Releases<'s> {
                 ignore_not_found: true,
                 wait: None,
             };
-            self.session.delete(
-                &dropped,
-                &del,
-                &mut |e| on_event(&Event::Note(e.line())),
-                &mut |_| {},
-            )?;
+            self.session
+                .delete(&dropped, &del, &mut |e| on_event(&Event::Note(e.line())), &mut |_| {})?;
         }
         if let Some(timeout) = opts.wait {
             self.session.wait_ready(&marked, ns.as_deref(), timeout, &mut |_| {})?;

@@ -104,7 +104,10 @@ fn gen_of_base(srv: &TestServer, ns: &str) -> String {
 fn wait_for(what: &str, mut ready: impl FnMut() -> bool) {
     let start = Instant::now();
     while !ready() {
-        assert!(start.elapsed() < Duration::from_secs(30), "timed out waiting for {what}");
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "timed out waiting for {what}"
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
 }
@@ -116,7 +119,10 @@ fn wait_for(what: &str, mut ready: impl FnMut() -> bool) {
 fn ensure_described(srv: &TestServer, name: &str, ns: &str) {
     let revisions = history(srv, name, ns);
     for (status, _) in &revisions {
-        assert!(!status.starts_with("pending"), "a revision was left {status}: {revisions:?}");
+        assert!(
+            !status.starts_with("pending"),
+            "a revision was left {status}: {revisions:?}"
+        );
     }
     let mut manifests = String::new();
     for v in 1..=revisions.len() {
@@ -154,10 +160,18 @@ fn release_upgrade_under_faults_completes_or_rolls_back() {
             "gen=2",
             true,
         ),
-        (vec![Fault::new(When::Writes, Action::DropAfter).times(4).on_path("/secrets")], "gen=3", true),
+        (
+            vec![Fault::new(When::Writes, Action::DropAfter).times(4).on_path("/secrets")],
+            "gen=3",
+            true,
+        ),
         (vec![Fault::new(When::Writes, Action::Drop).times(4)], "gen=4", true),
         (
-            vec![Fault::new(When::Writes, Action::Status(503)).times(6).on_path("/deployments")],
+            vec![
+                Fault::new(When::Writes, Action::Status(503))
+                    .times(6)
+                    .on_path("/deployments"),
+            ],
             "gen=5,deployment=true",
             false,
         ),
@@ -168,7 +182,21 @@ fn release_upgrade_under_faults_completes_or_rolls_back() {
         for f in faults {
             srv.inject(f);
         }
-        let run = rudder(&srv, &["upgrade", "f", CHART, "-n", ns, "--set", set, "--atomic", "--timeout", "30s"]);
+        let run = rudder(
+            &srv,
+            &[
+                "upgrade",
+                "f",
+                CHART,
+                "-n",
+                ns,
+                "--set",
+                set,
+                "--atomic",
+                "--timeout",
+                "30s",
+            ],
+        );
         srv.clear_faults();
         let want_gen = set.split(',').next().unwrap().trim_start_matches("gen=");
         if succeeds {
@@ -177,7 +205,11 @@ fn release_upgrade_under_faults_completes_or_rolls_back() {
             assert_eq!(statuses(&srv, "f", ns).last().unwrap(), "deployed");
         } else {
             assert_eq!(run.code, 1, "round {i}: {}", run.stdout);
-            assert!(run.stderr.contains("rolled back to revision"), "round {i}: {}", run.stderr);
+            assert!(
+                run.stderr.contains("rolled back to revision"),
+                "round {i}: {}",
+                run.stderr
+            );
             assert_eq!(gen_of_base(&srv, ns), before, "round {i}: not rolled back");
             assert!(srv.object("apps", "deployments", ns, "pause").is_none(), "round {i}");
             let h = history(&srv, "f", ns);
@@ -213,37 +245,65 @@ fn release_killed_mid_upgrade_recovers() {
     let ns = "killed";
     rudder(&srv, &["install", "k", CHART, "-n", ns, "--create-namespace"]).ok();
     kill_mid_upgrade(&srv, ns, "gen=2", "sh.rudder.release.v1.k.v2");
-    assert!(srv.object("coordination.k8s.io", "leases", ns, "sh.rudder.release.v1.k").is_some());
+    assert!(
+        srv.object("coordination.k8s.io", "leases", ns, "sh.rudder.release.v1.k")
+            .is_some()
+    );
     assert_eq!(statuses(&srv, "k", ns), ["deployed", "pending-upgrade"]);
 
     let again = rudder(&srv, &["upgrade", "k", CHART, "-n", ns, "--set", "gen=3"]);
     assert_eq!(again.code, 1, "{}", again.stdout);
-    assert!(again.stderr.contains("release 'k': the lock is held by upgrade by pid"), "{}", again.stderr);
-    assert!(again.stderr.contains("whose process is gone"), "{}", again.stderr);
     assert!(
-        again.stderr.contains("run `rudder rollback k` to return to the last deployed revision, or repeat with --force"),
+        again.stderr.contains("release 'k': the lock is held by upgrade by pid"),
         "{}",
         again.stderr
     );
-    assert_eq!(statuses(&srv, "k", ns), ["deployed", "pending-upgrade"], "the report changed the release");
+    assert!(again.stderr.contains("whose process is gone"), "{}", again.stderr);
+    assert!(
+        again
+            .stderr
+            .contains("run `rudder rollback k` to return to the last deployed revision, or repeat with --force"),
+        "{}",
+        again.stderr
+    );
+    assert_eq!(
+        statuses(&srv, "k", ns),
+        ["deployed", "pending-upgrade"],
+        "the report changed the release"
+    );
 
     let back = rudder(&srv, &["rollback", "k", "-n", ns]).ok();
     assert!(back.stdout.contains("REVISION: 3\n"), "{}", back.stdout);
-    assert!(back.stderr.contains("took over the lock of release 'k'"), "{}", back.stderr);
-    assert!(back.stderr.contains("revision 2 was left pending-upgrade; marked failed"), "{}", back.stderr);
+    assert!(
+        back.stderr.contains("took over the lock of release 'k'"),
+        "{}",
+        back.stderr
+    );
+    assert!(
+        back.stderr
+            .contains("revision 2 was left pending-upgrade; marked failed"),
+        "{}",
+        back.stderr
+    );
     let h = history(&srv, "k", ns);
     assert_eq!(h[1].0, "failed");
     assert!(h[1].1.starts_with("Interrupted"), "{h:?}");
     assert_eq!(h[2], ("deployed".to_string(), "Rollback to 1".to_string()));
     assert_eq!(gen_of_base(&srv, ns), "1");
-    assert!(srv.object("coordination.k8s.io", "leases", ns, "sh.rudder.release.v1.k").is_none());
+    assert!(
+        srv.object("coordination.k8s.io", "leases", ns, "sh.rudder.release.v1.k")
+            .is_none()
+    );
     ensure_described(&srv, "k", ns);
 
     // Killed again; this time `upgrade --force` takes over and goes on.
     kill_mid_upgrade(&srv, ns, "gen=4", "sh.rudder.release.v1.k.v4");
     let forced = rudder(&srv, &["upgrade", "k", CHART, "-n", ns, "--set", "gen=5", "--force"]).ok();
     assert!(forced.stdout.contains("REVISION: 5\n"), "{}", forced.stdout);
-    assert_eq!(statuses(&srv, "k", ns), ["superseded", "failed", "superseded", "failed", "deployed"]);
+    assert_eq!(
+        statuses(&srv, "k", ns),
+        ["superseded", "failed", "superseded", "failed", "deployed"]
+    );
     assert_eq!(gen_of_base(&srv, ns), "5");
     ensure_described(&srv, "k", ns);
 }
@@ -262,7 +322,10 @@ fn release_concurrent_upgrades_exactly_one_succeeds() {
     let (won, lost) = match (a.code, b.code) {
         (0, 1) => (a, b),
         (1, 0) => (b, a),
-        _ => panic!("want exactly one success:\nA {}: {}\nB {}: {}", a.code, a.stderr, b.code, b.stderr),
+        _ => panic!(
+            "want exactly one success:\nA {}: {}\nB {}: {}",
+            a.code, a.stderr, b.code, b.stderr
+        ),
     };
     assert!(won.stdout.contains("REVISION: 2\n"), "{}", won.stdout);
     assert!(
@@ -308,11 +371,26 @@ fn release_record_over_one_mib_is_chunked_and_verified() {
     let chart = big_chart(tmp.path());
     let chart = chart.to_str().unwrap();
     let ns = "big";
-    rudder(&srv, &["install", "big", chart, "-n", ns, "--create-namespace", "--set", "gen=1"]).ok();
+    rudder(
+        &srv,
+        &[
+            "install",
+            "big",
+            chart,
+            "-n",
+            ns,
+            "--create-namespace",
+            "--set",
+            "gen=1",
+        ],
+    )
+    .ok();
     rudder(&srv, &["upgrade", "big", chart, "-n", ns, "--set", "gen=2"]).ok();
     let secrets = srv.names("", "secrets", ns);
     for v in [1, 2] {
-        let head = srv.object("", "secrets", ns, &format!("sh.rudder.release.v1.big.v{v}")).unwrap();
+        let head = srv
+            .object("", "secrets", ns, &format!("sh.rudder.release.v1.big.v{v}"))
+            .unwrap();
         assert!(head["data"].get("chunks").is_some() && head["data"].get("release").is_none());
         assert_eq!(head["type"], "rudder.dev/release.v1");
         let chunks: Vec<&String> = secrets
@@ -329,11 +407,18 @@ fn release_record_over_one_mib_is_chunked_and_verified() {
 
     // One byte of a chunk changed: the revision is refused, naming the chunk.
     let altered = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: sh.rudder.release.v1.big.v2.chunk-1\ndata:\n  chunk: aGFsZg==\n";
-    run_rudder(&srv.kubeconfig(), &["apply", "-n", ns, "--force-conflicts", "-f", "-"], altered).ok();
+    run_rudder(
+        &srv.kubeconfig(),
+        &["apply", "-n", ns, "--force-conflicts", "-f", "-"],
+        altered,
+    )
+    .ok();
     let status = rudder(&srv, &["status", "big", "-n", ns]);
     assert_eq!(status.code, 1);
     assert!(
-        status.stderr.contains("sh.rudder.release.v1.big.v2.chunk-1: chunk does not match the sha256"),
+        status
+            .stderr
+            .contains("sh.rudder.release.v1.big.v2.chunk-1: chunk does not match the sha256"),
         "{}",
         status.stderr
     );
@@ -343,7 +428,11 @@ fn release_record_over_one_mib_is_chunked_and_verified() {
         "QUFB".repeat(350_000)
     );
     let refused = run_rudder(&srv.kubeconfig(), &["apply", "-n", ns, "-f", "-"], &whole);
-    assert!(refused.stderr.contains("Too long: must have at most 1048576 bytes"), "{}", refused.stderr);
+    assert!(
+        refused.stderr.contains("Too long: must have at most 1048576 bytes"),
+        "{}",
+        refused.stderr
+    );
 }
 
 /// The values of an upgrade follow Helm's flags; `--history-max` prunes old revisions;
@@ -357,10 +446,18 @@ fn release_values_flags_history_max_dry_run_and_diff() {
         all.extend_from_slice(args);
         rudder(&srv, &all).ok()
     };
-    let dry = rudder(&srv, &["install", "m", CHART, "-n", ns, "--create-namespace", "--dry-run"]).ok();
+    let dry = rudder(
+        &srv,
+        &["install", "m", CHART, "-n", ns, "--create-namespace", "--dry-run"],
+    )
+    .ok();
     assert!(dry.stdout.contains("STATUS: pending-install\n"), "{}", dry.stdout);
     assert!(dry.stdout.contains("MANIFEST:\n"), "{}", dry.stdout);
-    assert!(dry.stdout.contains("token: <redacted>") && !dry.stdout.contains("s3cr3t"), "{}", dry.stdout);
+    assert!(
+        dry.stdout.contains("token: <redacted>") && !dry.stdout.contains("s3cr3t"),
+        "{}",
+        dry.stdout
+    );
     assert!(srv.names("", "secrets", ns).is_empty(), "a dry run wrote records");
 
     let first = up(&["--install", "--create-namespace", "--set", "gen=5,kept=false"]);
@@ -384,7 +481,11 @@ fn release_values_flags_history_max_dry_run_and_diff() {
 
     // --diff with --dry-run: the change shown, nothing applied or recorded.
     let diff = up(&["--set", "gen=9,kept=false", "--diff", "--dry-run"]);
-    assert!(diff.stdout.contains("-  gen: \"1\"\n+  gen: \"9\"\n"), "{}", diff.stdout);
+    assert!(
+        diff.stdout.contains("-  gen: \"1\"\n+  gen: \"9\"\n"),
+        "{}",
+        diff.stdout
+    );
     assert_eq!(gen_of_base(&srv, ns), "1");
     assert_eq!(statuses(&srv, "m", ns).len(), 5);
 
@@ -404,4 +505,31 @@ fn release_values_flags_history_max_dry_run_and_diff() {
         .map(|l| l.split('\t').next().unwrap().trim().to_string())
         .collect();
     assert_eq!(versions, ["4", "5", "6"]);
+}
+
+fn help(args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_rudder"))
+        .args(args)
+        .current_dir(root())
+        .env("COLUMNS", "100")
+        .output()
+        .expect("run rudder");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn release_commands_help() {
+    for cmd in [
+        "install",
+        "upgrade",
+        "rollback",
+        "uninstall",
+        "list",
+        "status",
+        "history",
+        "get",
+    ] {
+        insta::assert_snapshot!(format!("{cmd}_help"), help(&[cmd, "--help"]));
+    }
 }
