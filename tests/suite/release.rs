@@ -254,7 +254,9 @@ fn release_killed_mid_upgrade_recovers() {
     let again = rudder(&srv, &["upgrade", "k", CHART, "-n", ns, "--set", "gen=3"]);
     assert_eq!(again.code, 1, "{}", again.stdout);
     assert!(
-        again.stderr.contains("release 'k': the lock is held by upgrade by pid"),
+        again
+            .stderr
+            .contains("release 'k': revision 2 was left pending-upgrade by upgrade by pid"),
         "{}",
         again.stderr
     );
@@ -275,13 +277,8 @@ fn release_killed_mid_upgrade_recovers() {
     let back = rudder(&srv, &["rollback", "k", "-n", ns]).ok();
     assert!(back.stdout.contains("REVISION: 3\n"), "{}", back.stdout);
     assert!(
-        back.stderr.contains("took over the lock of release 'k'"),
-        "{}",
         back.stderr
-    );
-    assert!(
-        back.stderr
-            .contains("revision 2 was left pending-upgrade; marked failed"),
+            .contains("revision 2 was left pending-upgrade by an operation that did not finish; marked failed"),
         "{}",
         back.stderr
     );
@@ -532,4 +529,147 @@ fn release_commands_help() {
     ] {
         insta::assert_snapshot!(format!("{cmd}_help"), help(&[cmd, "--help"]));
     }
+}
+
+/// A Lease left by a process that is gone, with no revision pending, is taken over with a note.
+#[test]
+fn release_stale_lock_without_pending_revision_is_taken_over() {
+    let srv = TestServer::start();
+    let ns = "stale";
+    rudder(&srv, &["install", "s", CHART, "-n", ns, "--create-namespace"]).ok();
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap_or_default();
+    let lease = format!(
+        "apiVersion: coordination.k8s.io/v1\nkind: Lease\nmetadata:\n  name: sh.rudder.release.v1.s\n  annotations:\n    \
+         rudder.dev/operation: upgrade\n    rudder.dev/holder-host: {}\n    rudder.dev/holder-pid: \"4194303\"\n\
+         spec:\n  holderIdentity: upgrade by pid 4194303\n  leaseDurationSeconds: 30\n  \
+         acquireTime: \"2026-01-01T00:00:00.000000Z\"\n  renewTime: \"2026-01-01T00:00:00.000000Z\"\n",
+        host.trim()
+    );
+    run_rudder(&srv.kubeconfig(), &["apply", "-n", ns, "-f", "-"], &lease).ok();
+    let up = rudder(&srv, &["upgrade", "s", CHART, "-n", ns, "--set", "gen=2"]).ok();
+    assert!(
+        up.stderr
+            .contains("took over the lock of release 's' left by upgrade by pid 4194303"),
+        "{}",
+        up.stderr
+    );
+    assert_eq!(statuses(&srv, "s", ns), ["superseded", "deployed"]);
+    assert!(
+        srv.object("coordination.k8s.io", "leases", ns, "sh.rudder.release.v1.s")
+            .is_none()
+    );
+}
+
+/// A chart with a CRD in crds/, a custom resource of it and hooks (ConfigMaps, which complete at
+/// once), in `dir`; `variant` goes into the CRD's labels and the hooks' data.
+fn crd_chart(dir: &Path, variant: &str) -> PathBuf {
+    let chart = dir.join(format!("widgets-{variant}"));
+    std::fs::create_dir_all(chart.join("templates")).unwrap();
+    std::fs::create_dir_all(chart.join("crds")).unwrap();
+    std::fs::write(
+        chart.join("Chart.yaml"),
+        "apiVersion: v2\nname: widgets\nversion: 1.0.0\n",
+    )
+    .unwrap();
+    std::fs::write(
+        chart.join("crds/widgets.yaml"),
+        format!(
+            "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: widgets.example.com\n  \
+             labels:\n    variant: {variant}\nspec:\n  group: example.com\n  names:\n    kind: Widget\n    plural: widgets\n    \
+             singular: widget\n  scope: Namespaced\n  versions:\n    - name: v1\n      served: true\n      storage: true\n      \
+             schema:\n        openAPIV3Schema:\n          type: object\n          x-kubernetes-preserve-unknown-fields: true\n"
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        chart.join("templates/widget.yaml"),
+        "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\nspec:\n  size: 3\n",
+    )
+    .unwrap();
+    for (event, name) in [
+        ("pre-install,pre-upgrade", "before"),
+        ("post-upgrade", "after"),
+        ("pre-delete", "goodbye"),
+    ] {
+        std::fs::write(
+            chart.join(format!("templates/hook-{name}.yaml")),
+            format!(
+                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: hook-{name}\n  annotations:\n    \
+                 rudder.dev/hook: {event}\ndata:\n  variant: {variant}\n"
+            ),
+        )
+        .unwrap();
+    }
+    chart
+}
+
+fn crd_variant(srv: &TestServer) -> String {
+    let crd = srv
+        .object(
+            "apiextensions.k8s.io",
+            "customresourcedefinitions",
+            "",
+            "widgets.example.com",
+        )
+        .expect("the CRD");
+    crd["metadata"]["labels"]["variant"].as_str().unwrap().to_string()
+}
+
+/// CRDs from crds/ are created on install and upgraded on upgrade (unless --skip-crds), never
+/// deleted; hooks run at their events (not with --no-hooks).
+#[test]
+fn release_crds_and_hooks() {
+    let srv = TestServer::start();
+    let tmp = tempfile::tempdir().unwrap();
+    let ns = "crds";
+    let (one, two, three) = (
+        crd_chart(tmp.path(), "one"),
+        crd_chart(tmp.path(), "two"),
+        crd_chart(tmp.path(), "three"),
+    );
+    let path = |p: &PathBuf| p.to_str().unwrap().to_string();
+    let install = rudder(&srv, &["install", "w", &path(&one), "-n", ns, "--create-namespace"]).ok();
+    assert!(
+        install.stderr.contains("pre-install: 1 hook(s) succeeded"),
+        "{}",
+        install.stderr
+    );
+    assert_eq!(crd_variant(&srv), "one");
+    assert!(srv.object("example.com", "widgets", ns, "w").is_some());
+    assert!(srv.object("", "configmaps", ns, "hook-before").is_some());
+    assert!(
+        srv.object("", "configmaps", ns, "hook-after").is_none(),
+        "post-upgrade hook ran on install"
+    );
+
+    rudder(&srv, &["upgrade", "w", &path(&two), "-n", ns]).ok();
+    assert_eq!(crd_variant(&srv), "two", "the CRD was not upgraded");
+    let after = srv
+        .object("", "configmaps", ns, "hook-after")
+        .expect("post-upgrade hook");
+    assert_eq!(after["data"]["variant"], "two");
+
+    rudder(
+        &srv,
+        &["upgrade", "w", &path(&three), "-n", ns, "--skip-crds", "--no-hooks"],
+    )
+    .ok();
+    assert_eq!(crd_variant(&srv), "two", "--skip-crds upgraded the CRD");
+    let after = srv.object("", "configmaps", ns, "hook-after").unwrap();
+    assert_eq!(after["data"]["variant"], "two", "--no-hooks ran a hook");
+    // The hooks are not part of the manifest.
+    let manifest = rudder(&srv, &["get", "manifest", "w", "-n", ns]).ok();
+    assert!(!manifest.stdout.contains("hook-"), "{}", manifest.stdout);
+    let hooks = rudder(&srv, &["get", "hooks", "w", "-n", ns]).ok();
+    assert!(hooks.stdout.contains("name: hook-goodbye"), "{}", hooks.stdout);
+
+    let gone = rudder(&srv, &["uninstall", "w", "-n", ns]).ok();
+    assert!(
+        gone.stderr.contains("pre-delete: 1 hook(s) succeeded"),
+        "{}",
+        gone.stderr
+    );
+    assert!(srv.object("", "configmaps", ns, "hook-goodbye").is_some());
+    assert!(srv.object("example.com", "widgets", ns, "w").is_none());
+    assert_eq!(crd_variant(&srv), "two", "uninstall deleted the CRD");
 }

@@ -414,9 +414,51 @@ pub fn release_rejected_upgrade_and_atomic(kubeconfig: &Path) {
     let c = Cluster::new(kubeconfig);
     let ns = "rudder-e2e-reject";
     clean(&c, "reject", ns);
+    clean(&c, "reject-install", ns);
     let chart = "fixtures/release/dropper";
-    c.rudder(&["install", "reject", chart, "-n", ns, "--create-namespace"], "")
-        .ok();
+    // A failed install with --atomic is uninstalled, and recorded so.
+    let atomic = c.rudder(
+        &[
+            "install",
+            "reject-install",
+            chart,
+            "-n",
+            ns,
+            "--create-namespace",
+            "--set",
+            "broken=true,kept=false",
+            "--atomic",
+        ],
+        "",
+    );
+    let err = failed(&atomic);
+    assert!(
+        err.contains("release 'reject-install' failed and was uninstalled (--atomic)"),
+        "{err}"
+    );
+    assert!(err.contains("Not_A_Valid_Name"), "{err}");
+    let h = history(&c, "reject-install", ns);
+    assert_eq!(h.len(), 1);
+    assert_eq!(h[0].0, "uninstalled");
+    assert!(
+        h[0].1.starts_with("Install failed and was uninstalled (--atomic): "),
+        "{}",
+        h[0].1
+    );
+    assert!(
+        !c.exists("v1", "ConfigMap", Some(ns), "base"),
+        "the failed install left objects"
+    );
+    // The name can be used again.
+    c.rudder(
+        &["install", "reject-install", chart, "-n", ns, "--set", "kept=false"],
+        "",
+    )
+    .ok();
+    assert_eq!(statuses(&c, "reject-install", ns), ["uninstalled", "deployed"]);
+    c.rudder(&["uninstall", "reject-install", "-n", ns], "").ok();
+
+    c.rudder(&["install", "reject", chart, "-n", ns], "").ok();
     let bad = c.rudder(
         &["upgrade", "reject", chart, "-n", ns, "--set", "broken=true,gen=2"],
         "",
