@@ -197,6 +197,42 @@ pub fn redact_secrets(text: &str) -> String {
     out
 }
 
+/// A unified diff of one object (`--- live/v1.Secret.NS.NAME`) with the values under `data:` and
+/// `stringData:` replaced by `<redacted>`, so a changed key shows without its values. Diffs of
+/// other kinds come back unchanged.
+pub fn redact_secret_diff(unified: &str) -> String {
+    let is_secret = unified
+        .lines()
+        .next()
+        .is_some_and(|l| l.starts_with("--- live/v1.Secret."));
+    if !is_secret {
+        return unified.to_string();
+    }
+    let mut out = String::new();
+    let mut inside = false;
+    for line in unified.lines() {
+        let (mark, body) = match line.chars().next() {
+            Some(c @ (' ' | '+' | '-')) if !line.starts_with("---") && !line.starts_with("+++") => (c, &line[1..]),
+            _ => {
+                out.push_str(line);
+                out.push('\n');
+                continue;
+            }
+        };
+        if !body.starts_with(' ') {
+            inside = matches!(body.trim_end(), "data:" | "stringData:");
+        } else if inside && let Some((key, _)) = body.split_once(": ") {
+            out.push(mark);
+            out.push_str(key);
+            out.push_str(": <redacted>\n");
+            continue;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -247,6 +283,19 @@ mod tests {
             out.contains("kind: ConfigMap\nmetadata:\n  name: c\ndata:\n  k: v\n"),
             "{out}"
         );
+    }
+
+    #[test]
+    fn secret_diffs_hide_values_but_show_changed_keys() {
+        let diff = "--- live/v1.Secret.ns.s\n+++ merged/v1.Secret.ns.s\n@@ -1,4 +1,4 @@\n apiVersion: v1\n data:\n-  password: b2xk\n+  password: bmV3\n kind: Secret\n";
+        let out = redact_secret_diff(diff);
+        assert!(!out.contains("b2xk") && !out.contains("bmV3"), "{out}");
+        assert!(
+            out.contains("-  password: <redacted>\n+  password: <redacted>\n kind: Secret\n"),
+            "{out}"
+        );
+        let cm = "--- live/v1.ConfigMap.ns.c\n+++ merged/v1.ConfigMap.ns.c\n data:\n-  k: a\n+  k: b\n";
+        assert_eq!(redact_secret_diff(cm), cm);
     }
 
     #[test]

@@ -145,7 +145,12 @@ impl<'s> Releases<'s> {
             force_conflicts: opts.force_conflicts,
         };
         for d in self.session.diff(&marked, &diff_opts)? {
-            on_event(&Event::Diff(d.unified));
+            let text = if opts.show_secrets {
+                d.unified
+            } else {
+                manifest::redact_secret_diff(&d.unified)
+            };
+            on_event(&Event::Diff(text));
         }
         for d in manifest::dropped(&plan.previous, &plan.docs, &self.namespace) {
             let l = manifest::label(&d);

@@ -483,6 +483,14 @@ fn release_values_flags_history_max_dry_run_and_diff() {
         "{}",
         diff.stdout
     );
+    // The Secret's change shows, its values do not (base64 of s3cr3t-1 and s3cr3t-9).
+    assert!(
+        diff.stdout.contains("--- live/v1.Secret.modes.m-token"),
+        "{}",
+        diff.stdout
+    );
+    assert!(diff.stdout.contains("+  token: <redacted>"), "{}", diff.stdout);
+    assert!(!diff.stdout.contains("czNjcjN0LT"), "{}", diff.stdout);
     assert_eq!(gen_of_base(&srv, ns), "1");
     assert_eq!(statuses(&srv, "m", ns).len(), 5);
 
