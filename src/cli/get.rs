@@ -52,7 +52,13 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let rev = releases
         .get(&args.name, args.revision)
         .with_context(|| format!("reading release '{}'", args.name))?;
-    let secret = |t: &str| if args.show_secrets { t.to_string() } else { redact_secrets(t) };
+    let secret = |t: &str| {
+        if args.show_secrets {
+            t.to_string()
+        } else {
+            redact_secrets(t)
+        }
+    };
     let text = match args.what {
         Part::Values => values(&rev, args.all, args.output),
         Part::Manifest => secret(&rev.body.manifest),
@@ -81,7 +87,14 @@ fn values(rev: &Revision, all: bool, output: Output) -> String {
     };
     let empty = matches!(v, Value::Map(m) if m.is_empty()) || v.is_null();
     match output {
-        Output::Table => format!("{heading}{}", if empty { "null\n".to_string() } else { yaml::to_string(v) }),
+        Output::Table => format!(
+            "{heading}{}",
+            if empty {
+                "null\n".to_string()
+            } else {
+                yaml::to_string(v)
+            }
+        ),
         out => structured(&v.to_json(), out),
     }
 }

@@ -52,7 +52,8 @@ impl ChartArgs {
     pub fn input(&self, reference: &str) -> anyhow::Result<ChartInput> {
         let bar = Bar::new();
         let opts = self.fetch.to_options(&bar)?;
-        let chart = pipeline::load_chart_ref(reference, &opts).with_context(|| format!("loading chart '{reference}'"))?;
+        let chart =
+            pipeline::load_chart_ref(reference, &opts).with_context(|| format!("loading chart '{reference}'"))?;
         Ok(ChartInput {
             chart,
             values: self.values.to_options(),
@@ -97,7 +98,7 @@ pub struct DeployArgs {
     /// Revisions to keep (0: all).
     #[arg(long, default_value_t = 10)]
     pub history_max: usize,
-    /// Print the values and the manifest with Secret values shown (with --dry-run, -o).
+    /// Show Secret values in the manifest and diffs printed (--dry-run, --diff, -o).
     #[arg(long)]
     pub show_secrets: bool,
     /// Output format: table (the status text), json or yaml.
@@ -113,6 +114,7 @@ impl DeployArgs {
             atomic: self.atomic,
             dry_run: self.dry_run,
             diff: false,
+            show_secrets: self.show_secrets,
             skip_crds: self.skip_crds,
             take_ownership: self.take_ownership,
             force_conflicts: self.force_conflicts,

@@ -35,9 +35,17 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     match args.output {
         Output::Table => {
             let mut table = vec![
-                ["NAME", "NAMESPACE", "REVISION", "UPDATED", "STATUS", "CHART", "APP VERSION"]
-                    .map(String::from)
-                    .to_vec(),
+                [
+                    "NAME",
+                    "NAMESPACE",
+                    "REVISION",
+                    "UPDATED",
+                    "STATUS",
+                    "CHART",
+                    "APP VERSION",
+                ]
+                .map(String::from)
+                .to_vec(),
             ];
             for r in &rows {
                 table.push(vec![
@@ -66,7 +74,12 @@ fn go_time(rfc3339: &str) -> String {
 
 /// Cells padded to their column's width and separated by a tab, as Helm's tables are.
 pub fn columns(rows: &[Vec<String>]) -> String {
-    let width = |i: usize| rows.iter().map(|r| r.get(i).map_or(0, |c| c.chars().count())).max().unwrap_or(0);
+    let width = |i: usize| {
+        rows.iter()
+            .map(|r| r.get(i).map_or(0, |c| c.chars().count()))
+            .max()
+            .unwrap_or(0)
+    };
     let n = rows.iter().map(Vec::len).max().unwrap_or(0);
     let widths: Vec<usize> = (0..n).map(width).collect();
     let mut out = String::new();

@@ -126,9 +126,8 @@ pub fn status_text(rev: &Revision) -> String {
         s.push_str("TEST SUITE: None\n");
     } else {
         for h in tests {
-            let time = |t: &Option<k8s_openapi::jiff::Timestamp>| {
-                t.map(|t| display_time(&t.to_string())).unwrap_or_default()
-            };
+            let time =
+                |t: &Option<k8s_openapi::jiff::Timestamp>| t.map(|t| display_time(&t.to_string())).unwrap_or_default();
             s.push_str(&format!(
                 "TEST SUITE:     {}\nLast Started:   {}\nLast Completed: {}\nPhase:          {:?}\n",
                 h.name,

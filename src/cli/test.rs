@@ -4,19 +4,20 @@ use std::io::Write;
 use std::time::Duration;
 
 use anyhow::Context;
-use rudder::cluster::ConnectOptions;
 use rudder::release::Releases;
 use rudder::release::hooks::{TestOptions, TestReport};
 
 use super::apply::{ClusterArgs, parse_duration};
+use super::install::connect;
 use super::status::status_text;
 
 /// Run a release's tests (its `test` hooks), as `helm test` does.
 ///
 /// The tests are the documents of the deployed revision annotated `rudder.dev/hook: test` or
-/// `helm.sh/hook: test`, run in order of weight, kind and name. Each test's object is created and waited for (a Pod until it has Succeeded, a Job until it is
-/// Complete); the first failure stops the run. The run is recorded in the revision. Prints the
-/// release's status with each test's start, end and phase; exits 1 when a test failed.
+/// `helm.sh/hook: test`, run in order of weight, kind and name. Each test's object is created
+/// and waited for (a Pod until it has Succeeded, a Job until it is Complete); the first failure
+/// stops the run. The run is recorded in the revision. Prints the release's status with each
+/// test's start, end and phase; exits 1 when a test failed.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The release to test.
@@ -36,16 +37,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let session = args.cluster.connect()?;
-    let namespace = args
-        .cluster
-        .namespace
-        .clone()
-        .unwrap_or_else(|| session.context_namespace().to_string());
-    let connect = ConnectOptions {
-        kubeconfig: args.cluster.kubeconfig.clone(),
-        context: args.cluster.kube_context.clone(),
-    };
+    let (session, connect, namespace) = connect(&args.cluster)?;
     let mut opts = TestOptions {
         timeout: args.timeout,
         include: Vec::new(),

@@ -6,9 +6,9 @@
 //! - While held, a thread with its own connection renews it every [`RENEW_EVERY`]; releasing
 //!   deletes it.
 //! - A Lease whose holder is gone is stale: on the same host, a holder process that no longer
-//!   exists; anywhere, a Lease not renewed within its duration. The next command reports it;
-//!   callers take it over (replace with a resourceVersion precondition, so of two rescuers only
-//!   one wins) only when told to (`--force`, or `rollback`, which is the recovery command).
+//!   exists; anywhere, a Lease not renewed within its duration. It is taken over when the
+//!   request allows (replace with a resourceVersion precondition, so of two rescuers only one
+//!   wins); whether the interrupted operation left a pending revision is the caller's business.
 
 use std::sync::mpsc;
 use std::time::Duration;
@@ -217,7 +217,9 @@ fn is_stale(lease: &Json) -> bool {
     if h.host == hostname() && h.pid != 0 && !process_exists(h.pid) {
         return true;
     }
-    let duration = lease["spec"]["leaseDurationSeconds"].as_i64().unwrap_or(LEASE_SECONDS as i64);
+    let duration = lease["spec"]["leaseDurationSeconds"]
+        .as_i64()
+        .unwrap_or(LEASE_SECONDS as i64);
     let renewed = lease["spec"]["renewTime"]
         .as_str()
         .and_then(|t| t.parse::<k8s_openapi::jiff::Timestamp>().ok());

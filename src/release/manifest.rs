@@ -85,7 +85,10 @@ pub fn key(doc: &Document, namespace: &str) -> (String, String, String, String) 
     let ns = if is_cluster_scoped(&gvk) {
         String::new()
     } else {
-        doc.namespace().filter(|n| !n.is_empty()).unwrap_or(namespace).to_string()
+        doc.namespace()
+            .filter(|n| !n.is_empty())
+            .unwrap_or(namespace)
+            .to_string()
     };
     (gvk.group, gvk.kind, ns, doc.name().unwrap_or_default().to_string())
 }
@@ -112,7 +115,11 @@ pub enum Owner {
     /// This release.
     Us,
     /// Another release (rudder's or Helm's): `name` in `namespace`.
-    Release { tool: &'static str, name: String, namespace: String },
+    Release {
+        tool: &'static str,
+        name: String,
+        namespace: String,
+    },
     /// No release.
     Nobody,
 }
@@ -159,9 +166,11 @@ pub fn redact_secrets(text: &str) -> String {
     let mut out = String::new();
     for part in crate::chart::render::split_documents(text) {
         let parsed = yaml::parse_stream(part, Dialect::Kustomize, "manifest").ok();
-        let secret = parsed.as_ref().and_then(|d| d.first()).map(|d| &d.value).filter(|v| {
-            v.str_at(&["kind"]) == Some("Secret") && v.str_at(&["apiVersion"]) == Some("v1")
-        });
+        let secret = parsed
+            .as_ref()
+            .and_then(|d| d.first())
+            .map(|d| &d.value)
+            .filter(|v| v.str_at(&["kind"]) == Some("Secret") && v.str_at(&["apiVersion"]) == Some("v1"));
         out.push_str("---\n");
         match secret {
             Some(v) => {
@@ -188,6 +197,42 @@ pub fn redact_secrets(text: &str) -> String {
     out
 }
 
+/// A unified diff of one object (`--- live/v1.Secret.NS.NAME`) with the values under `data:` and
+/// `stringData:` replaced by `<redacted>`, so a changed key shows without its values. Diffs of
+/// other kinds come back unchanged.
+pub fn redact_secret_diff(unified: &str) -> String {
+    let is_secret = unified
+        .lines()
+        .next()
+        .is_some_and(|l| l.starts_with("--- live/v1.Secret."));
+    if !is_secret {
+        return unified.to_string();
+    }
+    let mut out = String::new();
+    let mut inside = false;
+    for line in unified.lines() {
+        let (mark, body) = match line.chars().next() {
+            Some(c @ (' ' | '+' | '-')) if !line.starts_with("---") && !line.starts_with("+++") => (c, &line[1..]),
+            _ => {
+                out.push_str(line);
+                out.push('\n');
+                continue;
+            }
+        };
+        if !body.starts_with(' ') {
+            inside = matches!(body.trim_end(), "data:" | "stringData:");
+        } else if inside && let Some((key, _)) = body.split_once(": ") {
+            out.push(mark);
+            out.push_str(key);
+            out.push_str(": <redacted>\n");
+            continue;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -204,7 +249,10 @@ mod tests {
         assert_eq!(v.str_at(&["metadata", "labels", MANAGED_BY]), Some("rudder"));
         assert_eq!(v.str_at(&["metadata", "annotations", RELEASE_NAME]), Some("web"));
         assert_eq!(v.str_at(&["metadata", "annotations", RELEASE_NAMESPACE]), Some("prod"));
-        assert_eq!(v.str_at(&["metadata", "annotations", "helm.sh/resource-policy"]), Some("keep"));
+        assert_eq!(
+            v.str_at(&["metadata", "annotations", "helm.sh/resource-policy"]),
+            Some("keep")
+        );
     }
 
     #[test]
@@ -214,7 +262,11 @@ mod tests {
             "old",
         )
         .unwrap();
-        let new = parse("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  namespace: prod\n", "new").unwrap();
+        let new = parse(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  namespace: prod\n",
+            "new",
+        )
+        .unwrap();
         let gone: Vec<String> = dropped(&old, &new, "prod").iter().map(label).collect();
         assert_eq!(gone, ["secret/c"]);
     }
@@ -227,16 +279,38 @@ mod tests {
         assert!(!out.contains("abc"), "{out}");
         assert!(out.contains("# Source: c/templates/s.yaml\n"), "{out}");
         assert!(out.contains("password: <redacted>"), "{out}");
-        assert!(out.contains("kind: ConfigMap\nmetadata:\n  name: c\ndata:\n  k: v\n"), "{out}");
+        assert!(
+            out.contains("kind: ConfigMap\nmetadata:\n  name: c\ndata:\n  k: v\n"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn secret_diffs_hide_values_but_show_changed_keys() {
+        let diff = "--- live/v1.Secret.ns.s\n+++ merged/v1.Secret.ns.s\n@@ -1,4 +1,4 @@\n apiVersion: v1\n data:\n-  password: b2xk\n+  password: bmV3\n kind: Secret\n";
+        let out = redact_secret_diff(diff);
+        assert!(!out.contains("b2xk") && !out.contains("bmV3"), "{out}");
+        assert!(
+            out.contains("-  password: <redacted>\n+  password: <redacted>\n kind: Secret\n"),
+            "{out}"
+        );
+        let cm = "--- live/v1.ConfigMap.ns.c\n+++ merged/v1.ConfigMap.ns.c\n data:\n-  k: a\n+  k: b\n";
+        assert_eq!(redact_secret_diff(cm), cm);
     }
 
     #[test]
     fn owners_are_told_apart() {
         let ours = json!({"metadata": {"annotations": {RELEASE_NAME: "web", RELEASE_NAMESPACE: "prod"}}});
         assert_eq!(owner(&ours, "web", "prod"), Owner::Us);
-        assert!(matches!(owner(&ours, "api", "prod"), Owner::Release { tool: "rudder", .. }));
+        assert!(matches!(
+            owner(&ours, "api", "prod"),
+            Owner::Release { tool: "rudder", .. }
+        ));
         let helm = json!({"metadata": {"annotations": {HELM_RELEASE_NAME: "web", HELM_RELEASE_NAMESPACE: "prod"}}});
-        assert!(matches!(owner(&helm, "web", "prod"), Owner::Release { tool: "helm", .. }));
+        assert!(matches!(
+            owner(&helm, "web", "prod"),
+            Owner::Release { tool: "helm", .. }
+        ));
         assert_eq!(owner(&json!({"metadata": {}}), "web", "prod"), Owner::Nobody);
     }
 }

@@ -145,6 +145,8 @@ pub struct DeployOptions {
     pub dry_run: bool,
     /// `--diff`: show live-vs-new diffs before applying.
     pub diff: bool,
+    /// Show Secret values in `--diff` output (they are `<redacted>` otherwise).
+    pub show_secrets: bool,
     /// Do not create or upgrade the chart's `crds/`.
     pub skip_crds: bool,
     /// Adopt objects owned by another release or by none.

@@ -149,7 +149,9 @@ pub(crate) fn decode<T: for<'de> Deserialize<'de>>(bytes: &[u8], what: &str) -> 
 
 /// Now, RFC 3339 in UTC with seconds.
 pub fn now() -> String {
-    k8s_openapi::jiff::Timestamp::now().round(k8s_openapi::jiff::Unit::Second).map_or_else(|_| String::new(), |t| t.to_string())
+    k8s_openapi::jiff::Timestamp::now()
+        .round(k8s_openapi::jiff::Unit::Second)
+        .map_or_else(|_| String::new(), |t| t.to_string())
 }
 
 /// An RFC 3339 time as Helm prints it (`Mon Nov 22 08:40:00 2026`, UTC); the text itself when

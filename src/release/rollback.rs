@@ -37,7 +37,10 @@ impl Releases<'_> {
         if wanted == 0 {
             return Err(Error::Invalid {
                 release: opts.name.clone(),
-                message: format!("revision {} is the first: there is nothing to roll back to", latest.version),
+                message: format!(
+                    "revision {} is the first: there is nothing to roll back to",
+                    latest.version
+                ),
             });
         }
         let target = history
@@ -70,9 +73,7 @@ impl Releases<'_> {
             version: latest.version + 1,
             info: Info {
                 status: Status::PendingRollback,
-                first_deployed: history
-                    .first()
-                    .map_or_else(now, |r| r.info.first_deployed.clone()),
+                first_deployed: history.first().map_or_else(now, |r| r.info.first_deployed.clone()),
                 last_deployed: now(),
                 deleted: None,
                 description: description.clone(),

@@ -30,13 +30,17 @@ pub(crate) struct Plan {
 }
 
 impl<'s> Releases<'s> {
-    /// Takes the release's lock and reads its history. A stale lock, or a latest revision left
-    /// pending by an operation that did not finish, is an error unless `force` (or the
-    /// operation is `rollback`, the recovery command): then the pending revision is marked
-    /// failed and the operation goes on.
+    /// Takes the release's lock and reads its history.
+    ///
+    /// The pending revision, not the Lease, says whether an operation was cut short: a Lease
+    /// whose holder is gone is taken over (with a note) when the release's latest revision is
+    /// settled; when that revision is still pending, the operation stops with the ways out
+    /// unless `force` (or the operation is `rollback`, the recovery command): then the pending
+    /// revision is marked failed and the operation goes on.
     ///
     /// # Errors
-    /// [`Error::Locked`], [`Error::Interrupted`], the cluster failing.
+    /// [`Error::Locked`] when a live operation holds the lock; [`Error::Interrupted`]; the
+    /// cluster failing.
     pub(crate) fn begin(
         &self,
         name: &str,
@@ -49,37 +53,38 @@ impl<'s> Releases<'s> {
             release: name,
             namespace: &self.namespace,
             operation,
-            take_over_stale: recover,
+            take_over_stale: true,
         };
         let (lock, taken_over) = lock::acquire(self.session, &self.connect, &req)?;
-        if let Some(h) = taken_over {
-            on_event(&Event::Note(format!(
-                "took over the lock of release '{name}' left by {h}, whose process is gone"
-            )));
-        }
         let store = self.store();
         let mut history = store.history(name)?;
-        if let Some(latest) = history.last_mut()
-            && latest.info.status.is_pending()
-        {
-            let was = latest.info.status;
-            if !recover {
-                return Err(Error::Interrupted {
-                    release: name.to_string(),
-                    what: format!(
-                        "revision {} was left {was} by an operation that did not finish",
-                        latest.version
-                    ),
-                });
+        let pending = history.last_mut().filter(|r| r.info.status.is_pending());
+        let Some(latest) = pending else {
+            if let Some(h) = taken_over {
+                on_event(&Event::Note(format!(
+                    "took over the lock of release '{name}' left by {h}, whose process is gone"
+                )));
             }
-            latest.info.status = Status::Failed;
-            latest.info.description = format!("Interrupted: the operation was stopped while {was}");
-            store.update_info(latest)?;
-            on_event(&Event::Note(format!(
-                "release '{name}': revision {} was left {was}; marked failed",
-                latest.version
-            )));
+            return Ok((lock, history));
+        };
+        let was = latest.info.status;
+        let by = match &taken_over {
+            Some(h) => format!("{h}, whose process is gone"),
+            None => "an operation that did not finish".to_string(),
+        };
+        if !recover {
+            return Err(Error::Interrupted {
+                release: name.to_string(),
+                what: format!("revision {} was left {was} by {by}", latest.version),
+            });
         }
+        latest.info.status = Status::Failed;
+        latest.info.description = format!("Interrupted: left {was} by {by}");
+        store.update_info(latest)?;
+        on_event(&Event::Note(format!(
+            "release '{name}': revision {} was left {was} by {by}; marked failed",
+            latest.version
+        )));
         Ok((lock, history))
     }
 
@@ -140,7 +145,12 @@ impl<'s> Releases<'s> {
             force_conflicts: opts.force_conflicts,
         };
         for d in self.session.diff(&marked, &diff_opts)? {
-            on_event(&Event::Diff(d.unified));
+            let text = if opts.show_secrets {
+                d.unified
+            } else {
+                manifest::redact_secret_diff(&d.unified)
+            };
+            on_event(&Event::Diff(text));
         }
         for d in manifest::dropped(&plan.previous, &plan.docs, &self.namespace) {
             let l = manifest::label(&d);
@@ -192,7 +202,8 @@ impl<'s> Releases<'s> {
             }
             Err(e) => {
                 plan.rev.info.status = Status::Failed;
-                plan.rev.info.description = format!("{} \"{}\" failed: {e}", capitalized(plan.operation), plan.rev.name);
+                plan.rev.info.description =
+                    format!("{} \"{}\" failed: {e}", capitalized(plan.operation), plan.rev.name);
                 let e = match store.update_info(&plan.rev) {
                     Ok(()) => e,
                     Err(record) => Error::Invalid {
@@ -236,12 +247,8 @@ impl<'s> Releases<'s> {
                 ignore_not_found: true,
                 wait: None,
             };
-            self.session.delete(
-                &dropped,
-                &del,
-                &mut |e| on_event(&Event::Note(e.line())),
-                &mut |_| {},
-            )?;
+            self.session
+                .delete(&dropped, &del, &mut |e| on_event(&Event::Note(e.line())), &mut |_| {})?;
         }
         if let Some(timeout) = opts.wait {
             self.session.wait_ready(&marked, ns.as_deref(), timeout, &mut |_| {})?;

@@ -15,7 +15,11 @@ fn str_at<'a>(obj: &'a serde_json::Value, path: &str) -> &'a str {
 
 #[track_caller]
 fn failed(run: &Run) -> &str {
-    assert_eq!(run.code, 1, "expected a failure:\nstdout:\n{}\nstderr:\n{}", run.stdout, run.stderr);
+    assert_eq!(
+        run.code, 1,
+        "expected a failure:\nstdout:\n{}\nstderr:\n{}",
+        run.stdout, run.stderr
+    );
     &run.stderr
 }
 
@@ -43,7 +47,9 @@ fn records(c: &Cluster, name: &str, ns: &str) -> Vec<String> {
 }
 
 fn image(c: &Cluster, kind: &str, ns: &str, name: &str) -> String {
-    let obj = c.get("apps/v1", kind, Some(ns), name).unwrap_or_else(|| panic!("{kind} {name}"));
+    let obj = c
+        .get("apps/v1", kind, Some(ns), name)
+        .unwrap_or_else(|| panic!("{kind} {name}"));
     str_at(&obj, "/spec/template/spec/containers/0/image").to_string()
 }
 
@@ -92,7 +98,11 @@ impl Repo {
             .envs(self.env())
             .output()
             .unwrap();
-        assert!(out.status.success(), "rudder {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "rudder {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 
     fn rudder(&self, c: &Cluster, args: &[&str]) -> Run {
@@ -152,13 +162,26 @@ pub fn release_seed_sequence(kubeconfig: &Path) {
             "NOTES:"
         ]
     );
-    assert!(install.stdout.contains("MetalLB v0.8.3 is installed"), "{}", install.stdout);
+    assert!(
+        install.stdout.contains("MetalLB v0.8.3 is installed"),
+        "{}",
+        install.stdout
+    );
     assert_eq!(image(&c, "Deployment", ns, "controller"), "metallb/controller:v0.8.3");
     assert_eq!(image(&c, "DaemonSet", ns, "speaker"), "metallb/speaker:v0.8.3");
     let deploy = c.get("apps/v1", "Deployment", Some(ns), "controller").unwrap();
-    assert_eq!(str_at(&deploy, "/metadata/labels/app.kubernetes.io~1managed-by"), "rudder");
-    assert_eq!(str_at(&deploy, "/metadata/annotations/rudder.dev~1release-name"), "metallb");
-    assert_eq!(str_at(&deploy, "/metadata/annotations/rudder.dev~1release-namespace"), ns);
+    assert_eq!(
+        str_at(&deploy, "/metadata/labels/app.kubernetes.io~1managed-by"),
+        "rudder"
+    );
+    assert_eq!(
+        str_at(&deploy, "/metadata/annotations/rudder.dev~1release-name"),
+        "metallb"
+    );
+    assert_eq!(
+        str_at(&deploy, "/metadata/annotations/rudder.dev~1release-namespace"),
+        ns
+    );
     let record = c
         .get("v1", "Secret", Some(ns), "sh.rudder.release.v1.metallb.v1")
         .expect("revision 1 record");
@@ -188,7 +211,14 @@ pub fn release_seed_sequence(kubeconfig: &Path) {
     assert_eq!(image(&c, "Deployment", ns, "controller"), "metallb/controller:v0.8.3");
 
     let table = c.rudder(&["history", "metallb", &nsflag], "").ok();
-    let header: Vec<&str> = table.stdout.lines().next().unwrap().split('\t').map(str::trim).collect();
+    let header: Vec<&str> = table
+        .stdout
+        .lines()
+        .next()
+        .unwrap()
+        .split('\t')
+        .map(str::trim)
+        .collect();
     assert_eq!(
         header,
         ["REVISION", "UPDATED", "STATUS", "CHART", "APP VERSION", "DESCRIPTION"]
@@ -214,24 +244,53 @@ pub fn release_seed_sequence(kubeconfig: &Path) {
         all.stdout
     );
     let status = c.rudder(&["status", "metallb", &nsflag], "").ok();
-    assert!(status.stdout.contains("STATUS: deployed\nREVISION: 3\n"), "{}", status.stdout);
-    let values = c.rudder(&["get", "values", "metallb", &nsflag, "--revision", "2"], "").ok();
-    assert!(values.stdout.starts_with("USER-SUPPLIED VALUES:\n"), "{}", values.stdout);
+    assert!(
+        status.stdout.contains("STATUS: deployed\nREVISION: 3\n"),
+        "{}",
+        status.stdout
+    );
+    let values = c
+        .rudder(&["get", "values", "metallb", &nsflag, "--revision", "2"], "")
+        .ok();
+    assert!(
+        values.stdout.starts_with("USER-SUPPLIED VALUES:\n"),
+        "{}",
+        values.stdout
+    );
     assert!(values.stdout.contains("tag: v0.8.4"), "{}", values.stdout);
-    assert!(values.stdout.contains("ipRange: 192.168.1.11-192.168.1.29"), "{}", values.stdout);
+    assert!(
+        values.stdout.contains("ipRange: 192.168.1.11-192.168.1.29"),
+        "{}",
+        values.stdout
+    );
     let manifest = c.rudder(&["get", "manifest", "metallb", &nsflag], "").ok();
-    assert!(manifest.stdout.contains("image: metallb/controller:v0.8.3"), "{}", manifest.stdout);
+    assert!(
+        manifest.stdout.contains("image: metallb/controller:v0.8.3"),
+        "{}",
+        manifest.stdout
+    );
 
-    let gone = c.rudder(&["uninstall", "metallb", &nsflag, "--keep-history", "--wait"], "").ok();
+    let gone = c
+        .rudder(&["uninstall", "metallb", &nsflag, "--keep-history", "--wait"], "")
+        .ok();
     assert_eq!(gone.stdout, "release \"metallb\" uninstalled\n");
     assert!(!c.exists("apps/v1", "Deployment", Some(ns), "controller"));
-    assert!(!c.exists("rbac.authorization.k8s.io/v1", "ClusterRole", None, &format!("{ns}:controller")));
+    assert!(!c.exists(
+        "rbac.authorization.k8s.io/v1",
+        "ClusterRole",
+        None,
+        &format!("{ns}:controller")
+    ));
     assert_eq!(statuses(&c, "metallb", ns), ["superseded", "superseded", "uninstalled"]);
     assert_eq!(records(&c, "metallb", ns).len(), 3);
     c.rudder(&["uninstall", "metallb", &nsflag], "").ok();
     assert!(records(&c, "metallb", ns).is_empty());
     let missing = c.rudder(&["history", "metallb", &nsflag], "");
-    assert!(failed(&missing).contains("release 'metallb' not found"), "{}", missing.stderr);
+    assert!(
+        failed(&missing).contains("release 'metallb' not found"),
+        "{}",
+        missing.stderr
+    );
 
     // A second life, ended by a plain uninstall: no object, no record.
     repo.rudder(
@@ -281,11 +340,22 @@ pub fn release_upgrade_deletes_dropped_object(kubeconfig: &Path) {
     assert!(shown.stdout.contains("s3cr3t-1"), "{}", shown.stdout);
 
     c.rudder(
-        &["upgrade", "dropper", chart, "-n", ns, "--set", "extra=false,kept=false,gen=2"],
+        &[
+            "upgrade",
+            "dropper",
+            chart,
+            "-n",
+            ns,
+            "--set",
+            "extra=false,kept=false,gen=2",
+        ],
         "",
     )
     .ok();
-    assert!(!c.exists("v1", "ConfigMap", Some(ns), "extra"), "dropped object still there");
+    assert!(
+        !c.exists("v1", "ConfigMap", Some(ns), "extra"),
+        "dropped object still there"
+    );
     assert!(c.exists("v1", "ConfigMap", Some(ns), "kept"), "kept object deleted");
     let base = c.get("v1", "ConfigMap", Some(ns), "base").unwrap();
     assert_eq!(str_at(&base, "/data/gen"), "2");
@@ -307,14 +377,29 @@ pub fn release_upgrade_deletes_dropped_object(kubeconfig: &Path) {
         refused.stderr
     );
     assert!(records(&c, "adopter", ns).is_empty());
-    assert!(!c.exists("v1", "ConfigMap", Some(ns), "base"), "refused install applied objects");
+    assert!(
+        !c.exists("v1", "ConfigMap", Some(ns), "base"),
+        "refused install applied objects"
+    );
     c.rudder(
-        &["install", "adopter", chart, "-n", ns, "--set", "kept=false", "--take-ownership"],
+        &[
+            "install",
+            "adopter",
+            chart,
+            "-n",
+            ns,
+            "--set",
+            "kept=false",
+            "--take-ownership",
+        ],
         "",
     )
     .ok();
     let adopted = c.get("v1", "ConfigMap", Some(ns), "extra").unwrap();
-    assert_eq!(str_at(&adopted, "/metadata/annotations/rudder.dev~1release-name"), "adopter");
+    assert_eq!(
+        str_at(&adopted, "/metadata/annotations/rudder.dev~1release-name"),
+        "adopter"
+    );
     c.rudder(&["uninstall", "adopter", "-n", ns], "").ok();
     let _ = c.rudder(
         &["delete", "-n", ns, "--ignore-not-found", "-f", "-"],
@@ -329,9 +414,51 @@ pub fn release_rejected_upgrade_and_atomic(kubeconfig: &Path) {
     let c = Cluster::new(kubeconfig);
     let ns = "rudder-e2e-reject";
     clean(&c, "reject", ns);
+    clean(&c, "reject-install", ns);
     let chart = "fixtures/release/dropper";
-    c.rudder(&["install", "reject", chart, "-n", ns, "--create-namespace"], "")
-        .ok();
+    // A failed install with --atomic is uninstalled, and recorded so.
+    let atomic = c.rudder(
+        &[
+            "install",
+            "reject-install",
+            chart,
+            "-n",
+            ns,
+            "--create-namespace",
+            "--set",
+            "broken=true,kept=false",
+            "--atomic",
+        ],
+        "",
+    );
+    let err = failed(&atomic);
+    assert!(
+        err.contains("release 'reject-install' failed and was uninstalled (--atomic)"),
+        "{err}"
+    );
+    assert!(err.contains("Not_A_Valid_Name"), "{err}");
+    let h = history(&c, "reject-install", ns);
+    assert_eq!(h.len(), 1);
+    assert_eq!(h[0].0, "uninstalled");
+    assert!(
+        h[0].1.starts_with("Install failed and was uninstalled (--atomic): "),
+        "{}",
+        h[0].1
+    );
+    assert!(
+        !c.exists("v1", "ConfigMap", Some(ns), "base"),
+        "the failed install left objects"
+    );
+    // The name can be used again.
+    c.rudder(
+        &["install", "reject-install", chart, "-n", ns, "--set", "kept=false"],
+        "",
+    )
+    .ok();
+    assert_eq!(statuses(&c, "reject-install", ns), ["uninstalled", "deployed"]);
+    c.rudder(&["uninstall", "reject-install", "-n", ns], "").ok();
+
+    c.rudder(&["install", "reject", chart, "-n", ns], "").ok();
     let bad = c.rudder(
         &["upgrade", "reject", chart, "-n", ns, "--set", "broken=true,gen=2"],
         "",
@@ -346,15 +473,36 @@ pub fn release_rejected_upgrade_and_atomic(kubeconfig: &Path) {
     assert!(h[1].1.contains("Not_A_Valid_Name"), "{}", h[1].1);
 
     let atomic = c.rudder(
-        &["upgrade", "reject", chart, "-n", ns, "--set", "broken=true,gen=3", "--atomic", "--timeout", "1m"],
+        &[
+            "upgrade",
+            "reject",
+            chart,
+            "-n",
+            ns,
+            "--set",
+            "broken=true,gen=3",
+            "--atomic",
+            "--timeout",
+            "1m",
+        ],
         "",
     );
     let err = failed(&atomic);
-    assert!(err.contains("failed and was rolled back to revision 1 (--atomic)"), "{err}");
-    assert_eq!(statuses(&c, "reject", ns), ["superseded", "failed", "failed", "deployed"]);
+    assert!(
+        err.contains("failed and was rolled back to revision 1 (--atomic)"),
+        "{err}"
+    );
+    assert_eq!(
+        statuses(&c, "reject", ns),
+        ["superseded", "failed", "failed", "deployed"]
+    );
     assert_eq!(history(&c, "reject", ns)[3].1, "Rollback to 1");
     let base = c.get("v1", "ConfigMap", Some(ns), "base").unwrap();
-    assert_eq!(str_at(&base, "/data/gen"), "1", "rollback restores revision 1's objects");
+    assert_eq!(
+        str_at(&base, "/data/gen"),
+        "1",
+        "rollback restores revision 1's objects"
+    );
 
     let good = c
         .rudder(&["upgrade", "reject", chart, "-n", ns, "--set", "gen=4"], "")
@@ -375,7 +523,17 @@ pub fn release_wait_timeout_atomic(kubeconfig: &Path) {
     clean(&c, "waiter", ns);
     let chart = "fixtures/release/dropper";
     c.rudder(
-        &["install", "waiter", chart, "-n", ns, "--create-namespace", "--set", "kept=false", "--wait"],
+        &[
+            "install",
+            "waiter",
+            chart,
+            "-n",
+            ns,
+            "--create-namespace",
+            "--set",
+            "kept=false",
+            "--wait",
+        ],
         "",
     )
     .ok();
@@ -399,7 +557,10 @@ pub fn release_wait_timeout_atomic(kubeconfig: &Path) {
     assert!(err.contains("deployment.apps/pause"), "{err}");
     assert!(err.contains("rolled back to revision 1 (--atomic)"), "{err}");
     assert_eq!(statuses(&c, "waiter", ns), ["superseded", "failed", "deployed"]);
-    assert!(!c.exists("apps/v1", "Deployment", Some(ns), "pause"), "rollback left the Deployment");
+    assert!(
+        !c.exists("apps/v1", "Deployment", Some(ns), "pause"),
+        "rollback left the Deployment"
+    );
     c.rudder(&["uninstall", "waiter", "-n", ns], "").ok();
 }
 
