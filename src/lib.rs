@@ -12,6 +12,7 @@ pub mod dependency;
 pub mod lint;
 pub mod overlay;
 pub mod pipeline;
+pub mod release;
 pub mod repo;
 pub mod resource;
 pub mod yaml;

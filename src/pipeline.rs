@@ -161,6 +161,21 @@ pub fn render_loaded(chart: &Chart, values: &ValueOptions, opts: &RenderOptions)
     })
 }
 
+/// Like [`render_loaded`], with the user's values already layered (a release's stored or
+/// reused values, see `release`).
+///
+/// # Errors
+/// As [`render_chart`], without the reading and parsing of values files.
+pub fn render_with_user(chart: &Chart, user: Map, opts: &RenderOptions) -> Result<ChartOutput, Error> {
+    let (chart, values) = values::compute_with(chart, user)?;
+    let rendered = render::render(&chart, &values, opts)?;
+    Ok(ChartOutput {
+        chart,
+        values,
+        rendered,
+    })
+}
+
 /// Builds the kustomization in `dir` with the selected rendered documents as its first
 /// resources and returns the overlay's result.
 ///

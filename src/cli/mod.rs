@@ -12,14 +12,23 @@ mod create;
 mod delete;
 mod dependency;
 mod diff;
+mod get;
+mod history;
+mod install;
 mod lint;
+mod list;
 mod overlay;
 mod package;
 mod pull;
 mod repo;
+mod rollback;
 mod search;
 mod show;
+mod status;
 mod template;
+mod test;
+mod uninstall;
+mod upgrade;
 mod values;
 mod values_flags;
 
@@ -50,6 +59,15 @@ enum Command {
     Apply(apply::Args),
     Diff(diff::Args),
     Delete(delete::Args),
+    Install(install::Args),
+    Upgrade(upgrade::Args),
+    Rollback(rollback::Args),
+    Uninstall(uninstall::Args),
+    List(list::Args),
+    Status(status::Args),
+    History(history::Args),
+    Get(get::Args),
+    Test(test::Args),
     Repo(repo::Args),
     Search(search::Args),
     Pull(pull::Args),
@@ -74,6 +92,15 @@ pub fn main() -> ExitCode {
         Command::Dependency(args) => dependency::run(args).map(|()| ExitCode::SUCCESS),
         Command::Template(args) => template::run(args).map(|()| ExitCode::SUCCESS),
         Command::Create(args) => create::run(args).map(|()| ExitCode::SUCCESS),
+        Command::Install(args) => install::run(args).map(|()| ExitCode::SUCCESS),
+        Command::Upgrade(args) => upgrade::run(args).map(|()| ExitCode::SUCCESS),
+        Command::Rollback(args) => rollback::run(args).map(|()| ExitCode::SUCCESS),
+        Command::Uninstall(args) => uninstall::run(args).map(|()| ExitCode::SUCCESS),
+        Command::List(args) => list::run(args).map(|()| ExitCode::SUCCESS),
+        Command::Status(args) => status::run(args).map(|()| ExitCode::SUCCESS),
+        Command::History(args) => history::run(args).map(|()| ExitCode::SUCCESS),
+        Command::Get(args) => get::run(args).map(|()| ExitCode::SUCCESS),
+        Command::Test(args) => test::run(args).map(|()| ExitCode::SUCCESS),
         Command::Repo(args) => repo::run(args).map(|()| ExitCode::SUCCESS),
         Command::Search(args) => search::run(args).map(|()| ExitCode::SUCCESS),
         Command::Pull(args) => pull::run(args).map(|()| ExitCode::SUCCESS),

@@ -1,5 +1,5 @@
 //! Rendered text to manifests, as Helm turns it: each file split into documents at `---`
-//! lines, blank documents dropped, hooks (`helm.sh/hook`) set apart, then a stable sort
+//! lines, blank documents dropped, hooks (`helm.sh/hook` or `rudder.dev/hook`) set apart, then a stable sort
 //! by Helm's install order of kinds (files in path order, documents in file order).
 
 use std::cmp::Ordering;
@@ -18,7 +18,7 @@ pub struct Manifest {
     pub content: String,
     /// Its `kind` ("" when it has none, e.g. a document holding only comments).
     pub kind: String,
-    /// The hook events of `helm.sh/hook`, empty for a plain manifest.
+    /// The hook events of `helm.sh/hook` (or `rudder.dev/hook`), empty for a plain manifest.
     pub hooks: Vec<String>,
 }
 
@@ -75,12 +75,12 @@ pub fn split_documents(text: &str) -> Vec<&str> {
 /// The head of a document read from its top-level lines, for the common case of a plain
 /// block mapping without hook annotations: its `kind` ("" when absent). `None` when the
 /// document needs the full parser (flow style, anchors, quoted or odd keys, duplicate
-/// `kind`, any mention of `helm.sh/hook`).
+/// `kind`, any mention of `helm.sh/hook` or `rudder.dev/hook`).
 ///
 /// Departure from Helm, for speed: a document taking this path is not checked to be valid
 /// YAML here; whatever consumes the output (an overlay, `lint`, `apply`) parses it.
 fn fast_head(doc: &str) -> Option<String> {
-    if doc.contains("helm.sh/hook") {
+    if doc.contains("helm.sh/hook") || doc.contains("rudder.dev/hook") {
         return None;
     }
     let mut kind: Option<&str> = None;
@@ -138,7 +138,7 @@ fn closed_on_its_line(v: &str) -> bool {
 
 /// The head of a document: its kind and hook events. `first_line` is the line of the
 /// rendered file where the document starts (for messages).
-fn head(doc: &str, source: &str, first_line: usize) -> Result<(String, Option<String>), Error> {
+fn head(doc: &str, source: &str, first_line: usize) -> Result<(String, Option<Hook>), Error> {
     if let Some(kind) = fast_head(doc) {
         return Ok((kind, None));
     }
@@ -166,11 +166,26 @@ fn head(doc: &str, source: &str, first_line: usize) -> Result<(String, Option<St
             });
         }
     };
-    let hook = value
-        .pointer(&["metadata", "annotations", "helm.sh/hook"])
-        .and_then(Value::as_str)
-        .map(str::to_string);
+    let annotation = |key: &str| {
+        value
+            .pointer(&["metadata", "annotations", key])
+            .and_then(Value::as_str)
+            .map(str::to_string)
+    };
+    // Helm's annotation decides when both are given; the release manager checks that they agree.
+    let hook = match (annotation("helm.sh/hook"), annotation("rudder.dev/hook")) {
+        (Some(events), _) => Some(Hook { events, ours: false }),
+        (None, Some(events)) => Some(Hook { events, ours: true }),
+        (None, None) => None,
+    };
     Ok((kind, hook))
+}
+
+/// A hook annotation's events, and whether they came from `rudder.dev/hook` (then an unknown
+/// event is an error rather than a reason to drop the document, as Helm does).
+struct Hook {
+    events: String,
+    ours: bool,
 }
 
 /// Splits and sorts rendered files (template name, text; partials and NOTES already
@@ -199,11 +214,22 @@ pub fn sort(mut files: Vec<(String, String)>) -> Result<(Vec<Manifest>, Vec<Mani
             };
             match hook {
                 None => manifests.push(m),
-                Some(events) => {
-                    let events: Vec<String> = events.split(',').map(|e| e.trim().to_lowercase()).collect();
-                    if events.iter().all(|e| HOOK_EVENTS.contains(&e.as_str())) {
-                        m.hooks = events;
-                        hooks.push(m);
+                Some(hook) => {
+                    let events: Vec<String> = hook.events.split(',').map(|e| e.trim().to_lowercase()).collect();
+                    match events.iter().find(|e| !HOOK_EVENTS.contains(&e.as_str())) {
+                        None => {
+                            m.hooks = events;
+                            hooks.push(m);
+                        }
+                        Some(unknown) if hook.ours => {
+                            return Err(Error::ParseOutput {
+                                file: source.clone(),
+                                message: format!(
+                                    "line {first_line} of the output: metadata.annotations.rudder.dev/hook: unknown hook event {unknown:?}"
+                                ),
+                            });
+                        }
+                        Some(_) => {}
                     }
                 }
             }
@@ -293,6 +319,28 @@ mod tests {
             vec!["ServiceAccount", "Service", "Deployment", "", "Alpha", "Zeta"]
         );
         assert!(h.is_empty());
+    }
+
+    #[test]
+    fn rudder_hooks_are_set_apart_like_helm_hooks() {
+        let files = vec![(
+            "c/templates/h.yaml".to_string(),
+            "kind: Pod\nmetadata:\n  annotations:\n    rudder.dev/hook: test\n---\nkind: ConfigMap\n".to_string(),
+        )];
+        let (m, h) = sort(files).unwrap();
+        assert_eq!(m.len(), 1);
+        assert_eq!(h.len(), 1);
+        assert_eq!(h[0].hooks, vec!["test"]);
+        let bad = vec![(
+            "c/templates/h.yaml".to_string(),
+            "kind: Pod\nmetadata:\n  annotations:\n    rudder.dev/hook: tset\n".to_string(),
+        )];
+        assert!(
+            sort(bad)
+                .unwrap_err()
+                .to_string()
+                .contains("unknown hook event \"tset\"")
+        );
     }
 
     #[test]

@@ -261,6 +261,42 @@ fn ensure_namespace(state: &State, call: &Call, name: &str) -> Result<(), ApiErr
     Ok(())
 }
 
+/// The API server's cap on a Secret's data (the decoded bytes of `data` plus `stringData`):
+/// 1 MiB, as `validation.ValidateSecret` enforces it.
+const MAX_SECRET_SIZE: usize = 1024 * 1024;
+
+/// 422 when a Secret's data is over [`MAX_SECRET_SIZE`].
+fn check_secret_size(call: &Call, name: &str, obj: &Value) -> Result<(), ApiError> {
+    if call.res.kind != "Secret" || !call.res.group.is_empty() {
+        return Ok(());
+    }
+    let mut total = 0;
+    if let Some(data) = obj["data"].as_object() {
+        for v in data.values() {
+            // The decoded length of padded base64 text.
+            let text = v.as_str().unwrap_or_default().trim_end();
+            let padding = text.bytes().rev().take_while(|b| *b == b'=').count();
+            total += (text.len() / 4 * 3).saturating_sub(padding);
+        }
+    }
+    if let Some(data) = obj["stringData"].as_object() {
+        total += data.values().map(|v| v.as_str().map_or(0, str::len)).sum::<usize>();
+    }
+    if total > MAX_SECRET_SIZE {
+        return Err(status::invalid(
+            "Secret",
+            "",
+            name,
+            &[(
+                "FieldValueTooLong",
+                "data",
+                format!("Too long: must have at most {MAX_SECRET_SIZE} bytes"),
+            )],
+        ));
+    }
+    Ok(())
+}
+
 fn create(state: &mut State, call: &Call) -> Reply {
     if call.res.namespaced && call.namespace.is_none() {
         return Err(status::method_not_allowed(call.subject(""), "POST"));
@@ -288,6 +324,7 @@ fn create(state: &mut State, call: &Call) -> Reply {
     }
     let name = obj["metadata"]["name"].as_str().unwrap_or_default().to_string();
     check_name(call, &name)?;
+    check_secret_size(call, &name, &obj)?;
     if obj["metadata"].get("resourceVersion").is_some() {
         return Err(status::internal(
             "resourceVersion should not be set on objects to be created",
@@ -338,6 +375,7 @@ fn write_update(state: &mut State, call: &Call, name: &str, old: &Value, mut new
         }
     }
     check_identity(call, &mut new, Some(name))?;
+    check_secret_size(call, name, &new)?;
     state.prepare(&call.res, Some(old), &mut new);
     let manager = call.manager();
     let av = call.res.api_version();
@@ -461,6 +499,7 @@ fn apply(state: &mut State, call: &Call, name: &str) -> Reply {
         status::apply_conflict(&c.message(), &causes)
     })?;
     let mut new = merged;
+    check_secret_size(call, name, &new)?;
     if let Some(old) = &old
         && new == *old
     {

@@ -42,12 +42,18 @@ impl Run {
 /// Runs `rudder ARGS --kubeconfig KUBECONFIG` from the repository root with `stdin`, with
 /// `$KUBECONFIG` unset.
 pub fn run_rudder(kubeconfig: &Path, args: &[&str], stdin: &str) -> Run {
+    run_rudder_env(kubeconfig, args, stdin, &[])
+}
+
+/// [`run_rudder`] with extra environment variables (e.g. `RUDDER_CONFIG_HOME` for repositories).
+pub fn run_rudder_env(kubeconfig: &Path, args: &[&str], stdin: &str, env: &[(&str, &Path)]) -> Run {
     let mut child = Command::new(env!("CARGO_BIN_EXE_rudder"))
         .args(args)
         .arg("--kubeconfig")
         .arg(kubeconfig)
         .current_dir(root())
         .env_remove("KUBECONFIG")
+        .envs(env.iter().copied())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -5,7 +5,9 @@
 //! line on stderr (past the test harness's capture) and does nothing.
 
 pub mod harness;
+mod hooks;
 mod offline;
+pub mod releases;
 pub mod scenarios;
 
 use std::io::Write;
@@ -70,5 +72,39 @@ fn e2e_no_kubelet_wait_timeout_names_unready() {
     let test = "no_kubelet_wait_timeout_names_unready";
     if let Some(k) = kubeconfig_from("RUDDER_E2E_NO_KUBELET_KUBECONFIG", test) {
         scenarios::wait_timeout_names_unready(&k);
+    }
+}
+
+#[test]
+fn e2e_release_seed_sequence() {
+    run("release_seed_sequence", releases::release_seed_sequence);
+}
+
+#[test]
+fn e2e_release_upgrade_deletes_dropped_object() {
+    run(
+        "release_upgrade_deletes_dropped_object",
+        releases::release_upgrade_deletes_dropped_object,
+    );
+}
+
+#[test]
+fn e2e_release_rejected_upgrade_and_atomic() {
+    run(
+        "release_rejected_upgrade_and_atomic",
+        releases::release_rejected_upgrade_and_atomic,
+    );
+}
+
+#[test]
+fn e2e_release_jenkins_seed_flags() {
+    run("release_jenkins_seed_flags", releases::release_jenkins_seed_flags);
+}
+
+#[test]
+fn e2e_no_kubelet_release_wait_timeout_atomic() {
+    let test = "no_kubelet_release_wait_timeout_atomic";
+    if let Some(k) = kubeconfig_from("RUDDER_E2E_NO_KUBELET_KUBECONFIG", test) {
+        releases::release_wait_timeout_atomic(&k);
     }
 }

@@ -1,0 +1,64 @@
+//! `rudder history NAME`: what `helm history` prints.
+
+use anyhow::Context;
+use rudder::release::{Releases, display_time};
+use serde_json::json;
+
+use super::apply::ClusterArgs;
+use super::install::connect;
+use super::list::columns;
+use super::status::{Output, structured, write};
+
+/// Show a release's revisions: REVISION, UPDATED, STATUS, CHART, APP VERSION, DESCRIPTION.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Release name.
+    name: String,
+    /// Show at most this many revisions (the latest ones).
+    #[arg(long, default_value_t = 256)]
+    max: usize,
+    /// Output format: table, json or yaml.
+    #[arg(short = 'o', long, value_enum, default_value_t = Output::Table)]
+    output: Output,
+    #[command(flatten)]
+    cluster: ClusterArgs,
+}
+
+pub fn run(args: Args) -> anyhow::Result<()> {
+    let (session, connect, namespace) = connect(&args.cluster)?;
+    let releases = Releases::new(&session, &connect, &namespace);
+    let history = releases
+        .history(&args.name)
+        .with_context(|| format!("reading release '{}'", args.name))?;
+    let shown = &history[history.len().saturating_sub(args.max)..];
+    match args.output {
+        Output::Table => {
+            let mut rows = vec![
+                ["REVISION", "UPDATED", "STATUS", "CHART", "APP VERSION", "DESCRIPTION"]
+                    .map(String::from)
+                    .to_vec(),
+            ];
+            for r in shown {
+                rows.push(vec![
+                    r.version.to_string(),
+                    display_time(&r.info.last_deployed),
+                    r.info.status.to_string(),
+                    r.chart_label(),
+                    r.app_version().to_string(),
+                    r.info.description.clone(),
+                ]);
+            }
+            write(&columns(&rows))
+        }
+        out => {
+            let list: Vec<_> = shown
+                .iter()
+                .map(|r| {
+                    json!({"revision": r.version, "updated": r.info.last_deployed, "status": r.info.status,
+                           "chart": r.chart_label(), "app_version": r.app_version(), "description": r.info.description})
+                })
+                .collect();
+            write(&structured(&serde_json::Value::Array(list), out))
+        }
+    }
+}

@@ -1,0 +1,113 @@
+//! `rudder list`: what `helm list` prints.
+
+use rudder::release;
+
+use super::apply::ClusterArgs;
+use super::install::connect;
+use super::status::{Output, structured, write};
+
+/// List releases: the latest revision of each, in the release namespace (or all with -A).
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// List releases of every namespace.
+    #[arg(short = 'A', long)]
+    all_namespaces: bool,
+    /// Also list releases uninstalled with --keep-history.
+    #[arg(short = 'a', long)]
+    all: bool,
+    /// Print release names only.
+    #[arg(short = 'q', long)]
+    short: bool,
+    /// Output format: table, json or yaml.
+    #[arg(short = 'o', long, value_enum, default_value_t = Output::Table)]
+    output: Output,
+    #[command(flatten)]
+    cluster: ClusterArgs,
+}
+
+pub fn run(args: Args) -> anyhow::Result<()> {
+    let (session, _, namespace) = connect(&args.cluster)?;
+    let scope = (!args.all_namespaces).then_some(namespace.as_str());
+    let rows = release::list(&session, scope, args.all)?;
+    if args.short {
+        return write(&rows.iter().map(|r| format!("{}\n", r.name)).collect::<String>());
+    }
+    match args.output {
+        Output::Table => {
+            let mut table = vec![
+                [
+                    "NAME",
+                    "NAMESPACE",
+                    "REVISION",
+                    "UPDATED",
+                    "STATUS",
+                    "CHART",
+                    "APP VERSION",
+                ]
+                .map(String::from)
+                .to_vec(),
+            ];
+            for r in &rows {
+                table.push(vec![
+                    r.name.clone(),
+                    r.namespace.clone(),
+                    r.revision.clone(),
+                    go_time(&r.updated),
+                    r.status.clone(),
+                    r.chart.clone(),
+                    r.app_version.clone(),
+                ]);
+            }
+            write(&columns(&table))
+        }
+        out => write(&structured(&serde_json::to_value(&rows)?, out)),
+    }
+}
+
+/// Helm's UPDATED column: Go's time format, `2026-11-22 08:40:05 +0000 UTC`.
+fn go_time(rfc3339: &str) -> String {
+    match rfc3339.parse::<k8s_openapi::jiff::Timestamp>() {
+        Ok(t) => t.strftime("%Y-%m-%d %H:%M:%S +0000 UTC").to_string(),
+        Err(_) => rfc3339.to_string(),
+    }
+}
+
+/// Cells padded to their column's width and separated by a tab, as Helm's tables are.
+pub fn columns(rows: &[Vec<String>]) -> String {
+    let width = |i: usize| {
+        rows.iter()
+            .map(|r| r.get(i).map_or(0, |c| c.chars().count()))
+            .max()
+            .unwrap_or(0)
+    };
+    let n = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..n).map(width).collect();
+    let mut out = String::new();
+    for row in rows {
+        let last = row.len().saturating_sub(1);
+        for (i, cell) in row.iter().enumerate() {
+            if i == last {
+                out.push_str(cell);
+            } else {
+                out.push_str(&format!("{cell:<w$}\t", w = widths[i]));
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_are_padded_then_tab_separated() {
+        let rows = vec![
+            vec!["NAME".to_string(), "REVISION".to_string()],
+            vec!["metallb".to_string(), "1".to_string()],
+        ];
+        assert_eq!(columns(&rows), "NAME   \tREVISION\nmetallb\t1\n");
+        assert_eq!(go_time("2026-11-22T08:40:05Z"), "2026-11-22 08:40:05 +0000 UTC");
+    }
+}

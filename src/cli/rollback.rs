@@ -1,0 +1,45 @@
+//! `rudder rollback NAME [REVISION]`: what `helm rollback` does.
+
+use anyhow::Context;
+use rudder::release::{Releases, RollbackOptions};
+
+use super::apply::ClusterArgs;
+use super::install::{DeployArgs, connect, show_event};
+use super::status::{Output, print_release};
+
+/// Roll a release back to an earlier revision: its stored manifest is applied again (never
+/// re-rendered) as a new revision. Also recovers a release left pending by an interrupted
+/// operation (the pending revision is marked failed).
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Release name.
+    name: String,
+    /// The revision to return to (default: the one before the latest).
+    revision: Option<u32>,
+    /// Print the diff between the live objects and the rolled-back ones first.
+    #[arg(long)]
+    diff: bool,
+    #[command(flatten)]
+    deploy: DeployArgs,
+    #[command(flatten)]
+    cluster: ClusterArgs,
+}
+
+pub fn run(args: Args) -> anyhow::Result<()> {
+    let (session, connect, namespace) = connect(&args.cluster)?;
+    let releases = Releases::new(&session, &connect, &namespace);
+    let mut deploy = args.deploy.options();
+    deploy.diff = args.diff;
+    let opts = RollbackOptions {
+        name: args.name.clone(),
+        revision: args.revision,
+        deploy,
+    };
+    let rev = releases
+        .rollback(&opts, &mut show_event)
+        .with_context(|| format!("rolling back release '{}'", args.name))?;
+    if args.deploy.output == Output::Table && !args.deploy.dry_run {
+        println!("Rollback was a success! {}", rev.info.description);
+    }
+    print_release(&rev, args.deploy.output, args.deploy.dry_run, args.deploy.show_secrets)
+}

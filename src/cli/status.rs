@@ -1,0 +1,153 @@
+//! `rudder status NAME`: what `helm status` prints. Also the status printing install, upgrade
+//! and rollback share.
+
+use std::io::Write;
+
+use anyhow::Context;
+use rudder::release::{Releases, Revision, display_time, redact_secrets};
+use serde_json::json;
+
+use super::apply::ClusterArgs;
+use super::install::connect;
+
+/// Show a release's status: its latest revision (or --revision), when it was deployed, its
+/// notes.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Release name.
+    name: String,
+    /// Show this revision instead of the latest.
+    #[arg(long, value_name = "N")]
+    revision: Option<u32>,
+    /// Also print the revision's description.
+    #[arg(long)]
+    show_desc: bool,
+    /// Print the manifest and values with Secret values shown (with -o json|yaml).
+    #[arg(long)]
+    show_secrets: bool,
+    /// Output format: table (text), json or yaml.
+    #[arg(short = 'o', long, value_enum, default_value_t = Output::Table)]
+    output: Output,
+    #[command(flatten)]
+    cluster: ClusterArgs,
+}
+
+/// `-o`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Output {
+    Table,
+    Json,
+    Yaml,
+}
+
+pub fn run(args: Args) -> anyhow::Result<()> {
+    let (session, connect, namespace) = connect(&args.cluster)?;
+    let releases = Releases::new(&session, &connect, &namespace);
+    let rev = releases
+        .get(&args.name, args.revision)
+        .with_context(|| format!("reading release '{}'", args.name))?;
+    if args.output == Output::Table && args.show_desc {
+        let mut text = status_text(&rev);
+        let at = text.find("TEST SUITE:").unwrap_or(text.len());
+        text.insert_str(at, &format!("DESCRIPTION: {}\n", rev.info.description));
+        return write(&text);
+    }
+    print_release(&rev, args.output, false, args.show_secrets)
+}
+
+/// The status block, then (for a dry run) hooks and manifest; or the whole revision as JSON or
+/// YAML. Secret values are redacted unless `show_secrets`.
+pub fn print_release(rev: &Revision, output: Output, dry_run: bool, show_secrets: bool) -> anyhow::Result<()> {
+    let shown = |text: &str| {
+        if show_secrets {
+            text.to_string()
+        } else {
+            redact_secrets(text)
+        }
+    };
+    match output {
+        Output::Table => {
+            let mut text = status_text(rev);
+            if dry_run {
+                text.push_str("HOOKS:\n");
+                for h in &rev.body.hooks {
+                    text.push_str(&shown(&format!("---\n# Source: {}\n{}\n", h.path, h.manifest)));
+                }
+                text.push_str("MANIFEST:\n");
+                text.push_str(&shown(&rev.body.manifest));
+            }
+            write(&text)
+        }
+        Output::Json | Output::Yaml => {
+            let value = json!({
+                "name": rev.name,
+                "namespace": rev.namespace,
+                "version": rev.version,
+                "info": rev.info,
+                "chart": {"metadata": rev.body.chart.metadata},
+                "config": rev.body.config,
+                "manifest": shown(&rev.body.manifest),
+                "hooks": rev.body.hooks.iter().map(|h| json!({
+                    "name": h.name, "kind": h.kind, "path": h.path, "events": h.events,
+                    "weight": h.weight, "delete_policies": h.delete_policies, "last_run": h.last_run,
+                    "manifest": shown(&h.manifest)})).collect::<Vec<_>>(),
+                "notes": rev.body.notes,
+            });
+            write(&structured(&value, output))
+        }
+    }
+}
+
+/// JSON (one line, as Helm prints it) or YAML.
+pub fn structured(value: &serde_json::Value, output: Output) -> String {
+    match output {
+        Output::Json => format!("{value}\n"),
+        _ => rudder::yaml::to_string(&rudder::yaml::Value::from_json(value)),
+    }
+}
+
+/// Helm's status block: NAME, LAST DEPLOYED, NAMESPACE, STATUS, REVISION, TEST SUITE, NOTES.
+pub fn status_text(rev: &Revision) -> String {
+    let mut s = format!(
+        "NAME: {}\nLAST DEPLOYED: {}\nNAMESPACE: {}\nSTATUS: {}\nREVISION: {}\n",
+        rev.name,
+        display_time(&rev.info.last_deployed),
+        rev.namespace,
+        rev.info.status,
+        rev.version
+    );
+    let tests: Vec<_> = rev
+        .body
+        .hooks
+        .iter()
+        .filter(|h| h.runs_on(rudder::release::hooks::HookEvent::Test) && h.last_run.started_at.is_some())
+        .collect();
+    if tests.is_empty() {
+        s.push_str("TEST SUITE: None\n");
+    } else {
+        for h in tests {
+            let time =
+                |t: &Option<k8s_openapi::jiff::Timestamp>| t.map(|t| display_time(&t.to_string())).unwrap_or_default();
+            s.push_str(&format!(
+                "TEST SUITE:     {}\nLast Started:   {}\nLast Completed: {}\nPhase:          {:?}\n",
+                h.name,
+                time(&h.last_run.started_at),
+                time(&h.last_run.completed_at),
+                h.last_run.phase
+            ));
+        }
+    }
+    if let Some(notes) = rev.body.notes.as_deref().filter(|n| !n.trim().is_empty()) {
+        s.push_str("NOTES:\n");
+        s.push_str(notes.trim_end_matches('\n'));
+        s.push('\n');
+    }
+    s
+}
+
+pub fn write(text: &str) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    Ok(())
+}

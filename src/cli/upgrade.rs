@@ -1,0 +1,80 @@
+//! `rudder upgrade NAME CHART`: what `helm upgrade` does (`--install` included).
+
+use anyhow::Context;
+use rudder::release::{Releases, UpgradeOptions, ValuesMode};
+
+use super::apply::ClusterArgs;
+use super::install::{ChartArgs, DeployArgs, connect, show_event};
+use super::status::{Output, print_release};
+
+/// Upgrade a release to a new chart or new values: render, record the next revision, apply it
+/// server-side and delete the objects the new manifest no longer has (unless annotated
+/// rudder.dev/resource-policy: keep or helm.sh/resource-policy: keep).
+#[derive(Debug, clap::Args)]
+#[command(disable_version_flag = true)]
+pub struct Args {
+    /// Release name.
+    name: String,
+    /// The chart: a directory, a .tgz, REPO/CHART (see --version) or a package URL.
+    chart: String,
+    #[command(flatten)]
+    chart_args: ChartArgs,
+    /// Install the release if it does not exist.
+    #[arg(short = 'i', long)]
+    install: bool,
+    /// With --install: create the release namespace if it does not exist.
+    #[arg(long)]
+    create_namespace: bool,
+    /// Start from the last release's values and merge the given ones over them.
+    #[arg(long, group = "values_mode")]
+    reuse_values: bool,
+    /// Use only the chart's defaults and the values given now.
+    #[arg(long, group = "values_mode")]
+    reset_values: bool,
+    /// Use the new chart's defaults, with the last release's values and then the given ones over them.
+    #[arg(long, group = "values_mode")]
+    reset_then_reuse_values: bool,
+    /// Print the diff between the live objects and the upgraded ones first.
+    #[arg(long)]
+    diff: bool,
+    #[command(flatten)]
+    deploy: DeployArgs,
+    #[command(flatten)]
+    cluster: ClusterArgs,
+}
+
+pub fn run(args: Args) -> anyhow::Result<()> {
+    let input = args.chart_args.input(&args.chart)?;
+    let (session, connect, namespace) = connect(&args.cluster)?;
+    let releases = Releases::new(&session, &connect, &namespace);
+    let values_mode = if args.reuse_values {
+        ValuesMode::Reuse
+    } else if args.reset_values {
+        ValuesMode::Reset
+    } else if args.reset_then_reuse_values {
+        ValuesMode::ResetThenReuse
+    } else {
+        ValuesMode::Default
+    };
+    let mut deploy = args.deploy.options();
+    deploy.diff = args.diff;
+    let opts = UpgradeOptions {
+        name: args.name.clone(),
+        chart: input,
+        install: args.install,
+        values_mode,
+        create_namespace: args.create_namespace,
+        deploy,
+    };
+    let rev = releases
+        .upgrade(&opts, &mut show_event)
+        .with_context(|| format!("upgrading release '{}'", args.name))?;
+    if args.deploy.output == Output::Table && !args.deploy.dry_run {
+        if rev.version == 1 {
+            println!("Release \"{}\" does not exist. Installing it now.", args.name);
+        } else {
+            println!("Release \"{}\" has been upgraded.", args.name);
+        }
+    }
+    print_release(&rev, args.deploy.output, args.deploy.dry_run, args.deploy.show_secrets)
+}
