@@ -77,6 +77,7 @@ impl Releases<'_> {
                 last_deployed: now(),
                 deleted: None,
                 description: description.clone(),
+                hook_runs: Default::default(),
             },
             body: target.body.clone(),
         };

@@ -74,6 +74,7 @@ impl Releases<'_> {
                 last_deployed: now(),
                 deleted: None,
                 description: "Preparing upgrade".into(),
+                hook_runs: Default::default(),
             },
             body,
         };
