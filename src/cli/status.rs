@@ -83,7 +83,7 @@ pub fn print_release(rev: &Revision, output: Output, dry_run: bool, show_secrets
                 "name": rev.name,
                 "namespace": rev.namespace,
                 "version": rev.version,
-                "info": rev.info,
+                "info": info(rev),
                 "chart": {"metadata": rev.body.chart.metadata},
                 "config": rev.body.config,
                 "manifest": shown(&rev.body.manifest),
@@ -96,6 +96,15 @@ pub fn print_release(rev: &Revision, output: Output, dry_run: bool, show_secrets
             write(&structured(&value, output))
         }
     }
+}
+
+/// The revision's info as Helm's release JSON has it: notes included.
+fn info(rev: &Revision) -> serde_json::Value {
+    let mut v = serde_json::to_value(&rev.info).unwrap_or_default();
+    if let Some(notes) = &rev.body.notes {
+        v["notes"] = serde_json::Value::String(notes.clone());
+    }
+    v
 }
 
 /// JSON (one line, as Helm prints it) or YAML.
