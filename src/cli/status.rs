@@ -87,7 +87,7 @@ pub fn print_release(rev: &Revision, output: Output, dry_run: bool, show_secrets
                 "chart": {"metadata": rev.body.chart.metadata},
                 "config": rev.body.config,
                 "manifest": shown(&rev.body.manifest),
-                "hooks": rev.hooks_with_runs().iter().map(|h| json!({
+                "hooks": rev.body.hooks.iter().map(|h| json!({
                     "name": h.name, "kind": h.kind, "path": h.path, "events": h.events,
                     "weight": h.weight, "delete_policies": h.delete_policies, "last_run": h.last_run,
                     "manifest": shown(&h.manifest)})).collect::<Vec<_>>(),
@@ -125,8 +125,9 @@ pub fn status_text(rev: &Revision) -> String {
         rev.info.status,
         rev.version
     );
-    let hooks = rev.hooks_with_runs();
-    let tests: Vec<_> = hooks
+    let tests: Vec<_> = rev
+        .body
+        .hooks
         .iter()
         .filter(|h| h.runs_on(rudder::release::hooks::HookEvent::Test) && h.last_run.started_at.is_some())
         .collect();
@@ -137,7 +138,7 @@ pub fn status_text(rev: &Revision) -> String {
             let time =
                 |t: &Option<k8s_openapi::jiff::Timestamp>| t.map(|t| display_time(&t.to_string())).unwrap_or_default();
             s.push_str(&format!(
-                "TEST SUITE:     {}\nLast Started:   {}\nLast Completed: {}\nPhase:          {}\n",
+                "TEST SUITE:     {}\nLast Started:   {}\nLast Completed: {}\nPhase:          {:?}\n",
                 h.name,
                 time(&h.last_run.started_at),
                 time(&h.last_run.completed_at),

@@ -64,7 +64,6 @@ impl Releases<'_> {
                 last_deployed: at,
                 deleted: None,
                 description: "Initial install underway".into(),
-                hook_runs: Default::default(),
             },
             body,
         };

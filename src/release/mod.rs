@@ -216,26 +216,6 @@ impl<'s> Releases<'s> {
         }
     }
 
-    /// Records the last runs of `hooks` (e.g. the test hooks `rudder test` ran) in revision
-    /// `rev`'s [`Info`], holding the release's lock meanwhile.
-    ///
-    /// # Errors
-    /// The lock held by another operation; the cluster failing.
-    pub fn record_hook_runs(&self, rev: &mut Revision, hooks: &[hooks::Hook]) -> Result<(), Error> {
-        let _lock = lock::acquire(
-            self.session,
-            &self.connect,
-            &lock::LockRequest {
-                release: &rev.name,
-                namespace: &self.namespace,
-                operation: "test",
-                take_over_stale: true,
-            },
-        )?;
-        rev.note_hook_runs(hooks);
-        self.store().update_info(rev)
-    }
-
     pub(crate) fn not_found(&self, name: &str) -> Error {
         Error::NotFound {
             release: name.to_string(),

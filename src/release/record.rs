@@ -11,7 +11,7 @@ use std::io::{Read, Write};
 use serde::{Deserialize, Serialize};
 
 use super::Error;
-use super::hooks::{Hook, HookRun};
+use super::hooks::Hook;
 use crate::chart::Metadata;
 use crate::yaml::Value;
 
@@ -69,10 +69,6 @@ pub struct Info {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<String>,
     pub description: String,
-    /// The last run of each hook that ran on this revision, by `Hook::label()` (`job/migrate`):
-    /// kept here, not in the written-once body, so that `rudder test` can record its runs.
-    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
-    pub hook_runs: std::collections::BTreeMap<String, HookRun>,
 }
 
 /// The chart a revision was made from.
@@ -124,24 +120,6 @@ impl Revision {
 
     pub fn app_version(&self) -> &str {
         &self.body.chart.metadata.app_version
-    }
-
-    /// The revision's hooks with their last runs (from [`Info::hook_runs`]).
-    pub fn hooks_with_runs(&self) -> Vec<Hook> {
-        let mut hooks = self.body.hooks.clone();
-        for h in &mut hooks {
-            if let Some(run) = self.info.hook_runs.get(&h.label()) {
-                h.last_run = run.clone();
-            }
-        }
-        hooks
-    }
-
-    /// Notes the last runs of the hooks that ran (those with a start time).
-    pub fn note_hook_runs(&mut self, hooks: &[Hook]) {
-        for h in hooks.iter().filter(|h| h.last_run.started_at.is_some()) {
-            self.info.hook_runs.insert(h.label(), h.last_run.clone());
-        }
     }
 }
 
@@ -196,7 +174,6 @@ mod tests {
             last_deployed: "2026-11-22T08:05:00Z".into(),
             deleted: None,
             description: "Preparing upgrade".into(),
-            hook_runs: Default::default(),
         };
         let bytes = encode(&info);
         let back: Info = decode(&bytes, "s").unwrap();

@@ -77,7 +77,6 @@ impl Releases<'_> {
                 last_deployed: now(),
                 deleted: None,
                 description: description.clone(),
-                hook_runs: Default::default(),
             },
             body: target.body.clone(),
         };

@@ -175,10 +175,7 @@ impl<'s> Releases<'s> {
         if let Err(e) = store.create(&plan.rev) {
             return Err(Box::new((plan.rev, e)));
         }
-        let mut hooks = plan.rev.body.hooks.clone();
-        let applied = self.apply_plan(&plan, &mut hooks, opts, on_event);
-        plan.rev.note_hook_runs(&hooks);
-        match applied {
+        match self.apply_plan(&plan, opts, on_event) {
             Ok(()) => {
                 plan.rev.info.status = Status::Deployed;
                 plan.rev.info.last_deployed = now();
@@ -219,13 +216,7 @@ impl<'s> Releases<'s> {
         }
     }
 
-    fn apply_plan(
-        &self,
-        plan: &Plan,
-        hooks: &mut [Hook],
-        opts: &DeployOptions,
-        on_event: &mut dyn FnMut(&Event),
-    ) -> Result<(), Error> {
+    fn apply_plan(&self, plan: &Plan, opts: &DeployOptions, on_event: &mut dyn FnMut(&Event)) -> Result<(), Error> {
         let ns = Some(self.namespace.clone());
         if !opts.skip_crds && !plan.crds.is_empty() {
             let crd_opts = ApplyOptions {
@@ -240,7 +231,8 @@ impl<'s> Releases<'s> {
             "upgrade" => (HookEvent::PreUpgrade, HookEvent::PostUpgrade),
             _ => (HookEvent::PreRollback, HookEvent::PostRollback),
         };
-        self.run_hooks(hooks, pre, opts, on_event)?;
+        let mut hooks = plan.rev.body.hooks.clone();
+        self.run_hooks(&mut hooks, pre, opts, on_event)?;
         let marked = manifest::mark(&plan.docs, &plan.rev.name, &self.namespace);
         let apply_opts = ApplyOptions {
             namespace: ns.clone(),
@@ -261,11 +253,11 @@ impl<'s> Releases<'s> {
         if let Some(timeout) = opts.wait {
             self.session.wait_ready(&marked, ns.as_deref(), timeout, &mut |_| {})?;
         }
-        self.run_hooks(hooks, post, opts, on_event)?;
+        self.run_hooks(&mut hooks, post, opts, on_event)?;
         Ok(())
     }
 
-    /// Runs the hooks of `event` (none with `no_hooks`); each run hook's `last_run` is updated.
+    /// Runs the hooks of `event` (none with `no_hooks`).
     pub(crate) fn run_hooks(
         &self,
         hooks: &mut [Hook],

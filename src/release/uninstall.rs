@@ -67,7 +67,6 @@ impl Releases<'_> {
             .run_hooks(&mut hooks, HookEvent::PreDelete, &deploy, on_event)
             .and_then(|()| self.remove_objects(&docs, opts.wait, on_event))
             .and_then(|()| self.run_hooks(&mut hooks, HookEvent::PostDelete, &deploy, on_event));
-        latest.note_hook_runs(&hooks);
         if let Err(e) = removed {
             latest.info.status = Status::Failed;
             latest.info.description = format!("Uninstallation failed: {e}");

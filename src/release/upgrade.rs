@@ -74,7 +74,6 @@ impl Releases<'_> {
                 last_deployed: now(),
                 deleted: None,
                 description: "Preparing upgrade".into(),
-                hook_runs: Default::default(),
             },
             body,
         };
