@@ -9,8 +9,9 @@
 # ~/.cache/rudder/k8s-1.20.2). A running cluster keeps its state, logs and kubeconfig in
 # $RUDDER_CLUSTER_DIR (default: one directory per checkout under ~/.cache/rudder/clusters/).
 # The build needs root (apt-get) and about 2.2 GB of scratch disk, removed once the binaries are cached.
-# Pods never run: a fake kubelet loop marks pending Pods ready so Deployments become available;
-# `up --no-kubelet` leaves them pending (for timeout tests).
+# Pods never run: a fake kubelet loop marks pending Pods ready so Deployments become available, and
+# runs Job and test Pods to completion (see kubelet_loop); `up --no-kubelet` leaves them pending
+# (for timeout tests).
 set -euo pipefail
 
 K8S_VERSION=1.20.2
@@ -168,13 +169,37 @@ current-context: rudder-e2e
 EOF
 }
 
-# The fake kubelet: mark every Pending pod Running and Ready, once a second.
+# The fake kubelet, once a second, for every Pending pod:
+# - restartPolicy Always (Deployments, StatefulSets...): marked Running and Ready;
+# - restartPolicy Never or OnFailure (test pods, a Job's pods): run to completion at once, every
+#   container terminated with exit code 0, phase Succeeded. Test-only convention: a pod annotated
+#   `rudder.dev/test-fail: "true"` (put it in a Job's pod template to fail the Job) ends Failed
+#   instead, its containers terminated with reason Error and exit code 1. The API test server
+#   (tests/apiserver/src/workload.rs) follows the same convention.
 kubelet_loop() {
-    local patch='{"status":{"phase":"Running","conditions":[{"type":"Initialized","status":"True"},{"type":"Ready","status":"True"},{"type":"ContainersReady","status":"True"},{"type":"PodScheduled","status":"True"}]}}'
+    local filter='.items[]? | . as $p
+        | ($p.metadata.annotations["rudder.dev/test-fail"] == "true") as $fail
+        | (if ($p.spec.restartPolicy // "Always") == "Always" then
+              {status: {phase: "Running", conditions: [
+                  {type: "Initialized", status: "True"}, {type: "Ready", status: "True"},
+                  {type: "ContainersReady", status: "True"}, {type: "PodScheduled", status: "True"}]}}
+           else
+              {status: {phase: (if $fail then "Failed" else "Succeeded" end),
+                  conditions: [{type: "Initialized", status: "True"},
+                      {type: "Ready", status: "False", reason: "PodCompleted"},
+                      {type: "ContainersReady", status: "False", reason: "PodCompleted"},
+                      {type: "PodScheduled", status: "True"}],
+                  containerStatuses: [$p.spec.containers[] | {name, image, imageID: "", ready: false,
+                      restartCount: 0, started: false,
+                      state: {terminated: {exitCode: (if $fail then 1 else 0 end),
+                          reason: (if $fail then "Error" else "Completed" end),
+                          startedAt: $now, finishedAt: $now}}}]}}
+           end) as $patch
+        | "\($p.metadata.namespace)\t\($p.metadata.name)\t\($patch | tojson)"'
     while kill -0 "$(cat "$STATE/kube-apiserver.pid" 2>/dev/null)" 2>/dev/null; do
         api "/api/v1/pods?fieldSelector=status.phase%3DPending" 2>/dev/null \
-            | jq -r '.items[]? | "\(.metadata.namespace)/\(.metadata.name)"' 2>/dev/null \
-            | while IFS=/ read -r ns name; do
+            | jq -r --arg now "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$filter" 2>/dev/null \
+            | while IFS=$'\t' read -r ns name patch; do
                 api "/api/v1/namespaces/$ns/pods/$name/status" -X PATCH \
                     -H 'Content-Type: application/merge-patch+json' -d "$patch" -o /dev/null || true
             done

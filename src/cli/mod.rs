@@ -25,6 +25,7 @@ mod search;
 mod show;
 mod status;
 mod template;
+mod test;
 mod uninstall;
 mod upgrade;
 mod values;
@@ -63,6 +64,7 @@ enum Command {
     Status(status::Args),
     History(history::Args),
     Get(get::Args),
+    Test(test::Args),
     Repo(repo::Args),
     Search(search::Args),
     Pull(pull::Args),
@@ -94,6 +96,7 @@ pub fn main() -> ExitCode {
         Command::Status(args) => status::run(args).map(|()| ExitCode::SUCCESS),
         Command::History(args) => history::run(args).map(|()| ExitCode::SUCCESS),
         Command::Get(args) => get::run(args).map(|()| ExitCode::SUCCESS),
+        Command::Test(args) => test::run(args).map(|()| ExitCode::SUCCESS),
         Command::Repo(args) => repo::run(args).map(|()| ExitCode::SUCCESS),
         Command::Search(args) => search::run(args).map(|()| ExitCode::SUCCESS),
         Command::Pull(args) => pull::run(args).map(|()| ExitCode::SUCCESS),

@@ -176,8 +176,8 @@ impl Session {
         })
     }
 
-    /// Waits until the object of `doc` has completed (see the module's rules). `None` when
-    /// `timeout` passed first. An object not found yet counts as running.
+    /// Waits until the object of `doc` (created before) has completed (see the module's rules).
+    /// `None` when `timeout` passed first. An object gone meanwhile counts as completed.
     ///
     /// # Errors
     /// A kind the server does not serve; API errors other than not-found.
@@ -193,11 +193,14 @@ impl Session {
             let start = Instant::now();
             let mut round = 0;
             loop {
-                if let Some(obj) = with_retry(&t.describe(), || api.get_opt(&t.name)).await? {
-                    let json = serde_json::to_value(&obj).unwrap_or_default();
-                    if let Some(done) = completion(&json) {
-                        return Ok(Some(done));
-                    }
+                let Some(obj) = with_retry(&t.describe(), || api.get_opt(&t.name)).await? else {
+                    // Deleted once done (a Job's ttlSecondsAfterFinished): Helm counts that as
+                    // completed too.
+                    return Ok(Some(Completion::Succeeded));
+                };
+                let json = serde_json::to_value(&obj).unwrap_or_default();
+                if let Some(done) = completion(&json) {
+                    return Ok(Some(done));
                 }
                 if start.elapsed() >= timeout {
                     return Ok(None);

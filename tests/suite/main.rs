@@ -7,6 +7,7 @@ mod cli_build;
 mod create;
 mod e2e;
 mod help;
+mod hooks;
 mod layers;
 mod lint;
 mod overlay_edit;

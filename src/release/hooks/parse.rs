@@ -48,6 +48,27 @@ pub fn from_manifests(manifests: &[Manifest]) -> Result<Vec<Hook>, HookError> {
     Ok(hooks)
 }
 
+/// The hook one rendered document declares (`text`, from template `file`), `None` when it
+/// declares none: how a release record's stored hook documents are read back.
+///
+/// # Errors
+/// As [`from_manifests`]; text holding more than one document.
+pub fn from_text(file: &str, text: &str) -> Result<Option<Hook>, HookError> {
+    let docs = yaml::parse_stream(text, Dialect::Helm, file).map_err(|e| HookError::Parse {
+        file: file.to_string(),
+        message: e.to_string(),
+    })?;
+    let mut docs = docs.into_iter().filter(|d| !d.value.is_null());
+    match (docs.next(), docs.next()) {
+        (None, _) => Ok(None),
+        (Some(d), None) => from_value(&d.value, text, file),
+        (Some(_), Some(_)) => Err(HookError::Parse {
+            file: file.to_string(),
+            message: "a hook must be one document".into(),
+        }),
+    }
+}
+
 /// Sets the hooks of a document stream apart: the documents without a hook annotation (in their
 /// order) and the hooks (in running order), each hook's manifest emitted from its document.
 ///
@@ -367,6 +388,17 @@ mod tests {
                 "widget/a",
                 "pod/late"
             ]
+        );
+    }
+
+    #[test]
+    fn stored_text_reads_back_as_the_same_hook() {
+        let text = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: t\n  annotations:\n    helm.sh/hook: test\n";
+        let h = from_text("c/templates/t.yaml", text).unwrap().unwrap();
+        assert_eq!((h.label(), h.manifest.as_str()), ("pod/t".to_string(), text));
+        assert_eq!(
+            from_text("f", "kind: A\n---\nkind: B\n").unwrap_err().to_string(),
+            "f: a hook must be one document"
         );
     }
 

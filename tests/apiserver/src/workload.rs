@@ -188,12 +188,14 @@ pub fn fill(kind: &str, obj: &mut Value, ready: bool) {
                    "numberMisscheduled": 0, "numberReady": r, "numberAvailable": r, "updatedNumberScheduled": 1,
                    "numberUnavailable": 1 - r})
         }
+        "Job" if ready && fails(obj) => failed_job(obj, &now),
         "Job" if ready => {
             let completions = obj["spec"]["completions"].as_i64().unwrap_or(1);
             json!({"startTime": now, "completionTime": now, "succeeded": completions,
                    "conditions": [{"type": "Complete", "status": "True", "lastProbeTime": now, "lastTransitionTime": now}]})
         }
         "Job" => json!({"startTime": now, "active": 1}),
+        "Pod" if ready && runs_to_completion(obj) => finished_pod(obj, &now),
         "Pod" if ready => {
             let cond = |t: &str| json!({"type": t, "status": "True", "lastProbeTime": null, "lastTransitionTime": now});
             json!({"phase": "Running", "conditions": [cond("Initialized"), cond("Ready"), cond("ContainersReady"), cond("PodScheduled")],
@@ -213,6 +215,51 @@ pub fn fill(kind: &str, obj: &mut Value, ready: bool) {
     obj["status"] = status;
 }
 
+/// The test-only convention shared with `scripts/cluster.sh`'s fake kubelet: a Pod (or a Job's
+/// pod template, or the Job itself) annotated `rudder.dev/test-fail: "true"` fails with exit code 1.
+fn fails(obj: &Value) -> bool {
+    let marked = |meta: &Value| meta["annotations"]["rudder.dev/test-fail"] == "true";
+    marked(&obj["metadata"]) || marked(&obj["spec"]["template"]["metadata"])
+}
+
+/// Pods with restartPolicy Never or OnFailure run to completion (test pods, a Job's pods).
+fn runs_to_completion(obj: &Value) -> bool {
+    matches!(obj["spec"]["restartPolicy"].as_str(), Some("Never" | "OnFailure"))
+}
+
+/// A run-to-completion Pod whose containers all exited: 0 (Succeeded), or 1 (Failed) when marked.
+fn finished_pod(obj: &Value, now: &str) -> Value {
+    let failed = fails(obj);
+    let (phase, reason, code) = if failed {
+        ("Failed", "Error", 1)
+    } else {
+        ("Succeeded", "Completed", 0)
+    };
+    let statuses: Vec<Value> = obj["spec"]["containers"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|c| {
+            json!({"name": c["name"], "image": c["image"], "ready": false, "restartCount": 0, "started": false,
+                   "state": {"terminated": {"exitCode": code, "reason": reason, "startedAt": now, "finishedAt": now}}})
+        })
+        .collect();
+    let cond =
+        |t: &str, status: &str| json!({"type": t, "status": status, "lastProbeTime": null, "lastTransitionTime": now});
+    json!({"phase": phase, "startTime": now, "containerStatuses": statuses,
+           "conditions": [cond("Initialized", "True"), cond("Ready", "False"), cond("ContainersReady", "False"), cond("PodScheduled", "True")]})
+}
+
+/// A Job whose pods all failed: the job controller's BackoffLimitExceeded.
+fn failed_job(obj: &Value, now: &str) -> Value {
+    let tries = obj["spec"]["backoffLimit"].as_i64().unwrap_or(6) + 1;
+    let cond = |t: &str| {
+        json!({"type": t, "status": "True", "lastProbeTime": now, "lastTransitionTime": now,
+        "reason": "BackoffLimitExceeded", "message": "Job has reached the specified backoff limit"})
+    };
+    json!({"startTime": now, "failed": tries, "conditions": [cond("FailureTarget"), cond("Failed")]})
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -226,6 +273,30 @@ mod tests {
         fill("Deployment", &mut d, false);
         assert!(d["status"].get("availableReplicas").is_none());
         assert_eq!(d["status"]["conditions"][0]["status"], "False");
+    }
+
+    #[test]
+    fn run_to_completion_pods_and_jobs_finish_and_fail_when_marked() {
+        let pod = |policy: &str, fail: bool| {
+            let mut p = json!({"metadata": {}, "spec": {"restartPolicy": policy, "containers": [{"name": "t", "image": "busybox"}]}});
+            if fail {
+                p["metadata"]["annotations"] = json!({"rudder.dev/test-fail": "true"});
+            }
+            fill("Pod", &mut p, true);
+            p
+        };
+        assert_eq!(pod("Always", false)["status"]["phase"], "Running");
+        assert_eq!(pod("Never", false)["status"]["phase"], "Succeeded");
+        let failed = pod("OnFailure", true);
+        assert_eq!(failed["status"]["phase"], "Failed");
+        assert_eq!(
+            failed["status"]["containerStatuses"][0]["state"]["terminated"]["exitCode"],
+            1
+        );
+        let mut job = json!({"metadata": {}, "spec": {"backoffLimit": 0, "template": {"metadata": {"annotations": {"rudder.dev/test-fail": "true"}}}}});
+        fill("Job", &mut job, true);
+        assert_eq!(job["status"]["conditions"][1]["type"], "Failed");
+        assert_eq!(job["status"]["failed"], 1);
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! line on stderr (past the test harness's capture) and does nothing.
 
 pub mod harness;
+mod hooks;
 mod offline;
 pub mod releases;
 pub mod scenarios;
