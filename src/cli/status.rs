@@ -43,8 +43,12 @@ pub enum Output {
 pub fn run(args: Args) -> anyhow::Result<()> {
     let (session, connect, namespace) = connect(&args.cluster)?;
     let releases = Releases::new(&session, &connect, &namespace);
-    let rev = releases
+    let mut rev = releases
         .get(&args.name, args.revision)
+        .with_context(|| format!("reading release '{}'", args.name))?;
+    // The last `rudder test` run, for the TEST SUITE section.
+    releases
+        .with_hook_runs(&mut rev)
         .with_context(|| format!("reading release '{}'", args.name))?;
     if args.output == Output::Table && args.show_desc {
         let mut text = status_text(&rev);
