@@ -55,7 +55,21 @@ impl<'s> Releases<'s> {
             operation,
             take_over_stale: true,
         };
-        let (lock, taken_over) = lock::acquire(self.session, &self.connect, &req)?;
+        let (lock, taken_over) = match lock::acquire(self.session, &self.connect, &req) {
+            Ok(held) => held,
+            // The Lease cannot be created: the namespace does not exist.
+            Err(Error::Cluster(e)) if e.is_not_found() && operation == "install" => {
+                return Err(Error::Invalid {
+                    release: name.to_string(),
+                    message: format!(
+                        "namespace '{}' does not exist; use --create-namespace to create it",
+                        self.namespace
+                    ),
+                });
+            }
+            Err(Error::Cluster(e)) if e.is_not_found() => return Err(self.not_found(name)),
+            Err(e) => return Err(e),
+        };
         let store = self.store();
         let mut history = store.history(name)?;
         let pending = history.last_mut().filter(|r| r.info.status.is_pending());

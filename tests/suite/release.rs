@@ -443,6 +443,21 @@ fn release_values_flags_history_max_dry_run_and_diff() {
         all.extend_from_slice(args);
         rudder(&srv, &all).ok()
     };
+    let missing = rudder(&srv, &["install", "m", CHART, "-n", ns]);
+    assert_eq!(missing.code, 1);
+    assert!(
+        missing
+            .stderr
+            .contains("namespace 'modes' does not exist; use --create-namespace"),
+        "{}",
+        missing.stderr
+    );
+    let gone = rudder(&srv, &["uninstall", "m", "-n", ns]);
+    assert!(
+        gone.stderr.contains("release 'm' not found in namespace 'modes'"),
+        "{}",
+        gone.stderr
+    );
     let dry = rudder(
         &srv,
         &["install", "m", CHART, "-n", ns, "--create-namespace", "--dry-run"],
