@@ -3,12 +3,11 @@
 
 use std::io::Write;
 
-use anyhow::Context;
 use rudder::release::{Releases, Revision, display_time, redact_secrets};
 use serde_json::json;
 
 use super::apply::ClusterArgs;
-use super::install::connect;
+use super::install::{connect, in_release};
 
 /// Show a release's status: its latest revision (or --revision), when it was deployed, its
 /// notes.
@@ -45,11 +44,11 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let releases = Releases::new(&session, &connect, &namespace);
     let mut rev = releases
         .get(&args.name, args.revision)
-        .with_context(|| format!("reading release '{}'", args.name))?;
+        .map_err(in_release("reading", &args.name))?;
     // The last `rudder test` run, for the TEST SUITE section.
     releases
         .with_hook_runs(&mut rev)
-        .with_context(|| format!("reading release '{}'", args.name))?;
+        .map_err(in_release("reading", &args.name))?;
     if args.output == Output::Table && args.show_desc {
         let mut text = status_text(&rev);
         let at = text.find("TEST SUITE:").unwrap_or(text.len());
