@@ -1,11 +1,10 @@
 //! `rudder get values|manifest|notes|hooks|all NAME`: what `helm get` prints.
 
-use anyhow::Context;
 use rudder::release::{Releases, Revision, redact_secrets};
 use rudder::yaml::{self, Value};
 
 use super::apply::ClusterArgs;
-use super::install::connect;
+use super::install::{connect, in_release};
 use super::status::{Output, status_text, structured, write};
 
 /// Print part of a stored revision.
@@ -51,7 +50,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let releases = Releases::new(&session, &connect, &namespace);
     let rev = releases
         .get(&args.name, args.revision)
-        .with_context(|| format!("reading release '{}'", args.name))?;
+        .map_err(in_release("reading", &args.name))?;
     let secret = |t: &str| {
         if args.show_secrets {
             t.to_string()

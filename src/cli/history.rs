@@ -1,11 +1,10 @@
 //! `rudder history NAME`: what `helm history` prints.
 
-use anyhow::Context;
 use rudder::release::{Releases, display_time};
 use serde_json::json;
 
 use super::apply::ClusterArgs;
-use super::install::connect;
+use super::install::{connect, in_release};
 use super::list::columns;
 use super::status::{Output, structured, write};
 
@@ -29,7 +28,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let releases = Releases::new(&session, &connect, &namespace);
     let history = releases
         .history(&args.name)
-        .with_context(|| format!("reading release '{}'", args.name))?;
+        .map_err(in_release("reading", &args.name))?;
     let shown = &history[history.len().saturating_sub(args.max)..];
     match args.output {
         Output::Table => {

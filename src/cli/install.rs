@@ -141,6 +141,19 @@ pub fn connect(cluster: &ClusterArgs) -> anyhow::Result<(Session, ConnectOptions
     Ok((session, connect, namespace))
 }
 
+/// The error of a release operation, with "VERB release 'NAME'" in front unless it names the
+/// release already.
+pub fn in_release(verb: &str, name: &str) -> impl FnOnce(rudder::release::Error) -> anyhow::Error {
+    let what = format!("{verb} release '{name}'");
+    move |e| {
+        if e.names_release() {
+            anyhow::Error::new(e)
+        } else {
+            anyhow::Error::new(e).context(what)
+        }
+    }
+}
+
 /// Prints notes on stderr and diffs on stdout as they come.
 pub fn show_event(event: &Event) {
     match event {
@@ -161,6 +174,6 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     };
     let rev = releases
         .install(&opts, &mut show_event)
-        .with_context(|| format!("installing release '{}'", args.name))?;
+        .map_err(in_release("installing", &args.name))?;
     print_release(&rev, args.deploy.output, args.deploy.dry_run, args.deploy.show_secrets)
 }

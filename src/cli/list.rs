@@ -60,7 +60,16 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             }
             write(&columns(&table))
         }
-        out => write(&structured(&serde_json::to_value(&rows)?, out)),
+        out => {
+            let rows: Vec<_> = rows
+                .into_iter()
+                .map(|mut r| {
+                    r.updated = go_time(&r.updated);
+                    r
+                })
+                .collect();
+            write(&structured(&serde_json::to_value(&rows)?, out))
+        }
     }
 }
 

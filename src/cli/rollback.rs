@@ -1,10 +1,9 @@
 //! `rudder rollback NAME [REVISION]`: what `helm rollback` does.
 
-use anyhow::Context;
 use rudder::release::{Releases, RollbackOptions};
 
 use super::apply::ClusterArgs;
-use super::install::{DeployArgs, connect, show_event};
+use super::install::{DeployArgs, connect, in_release, show_event};
 use super::status::{Output, print_release};
 
 /// Roll a release back to an earlier revision: its stored manifest is applied again (never
@@ -37,7 +36,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     };
     let rev = releases
         .rollback(&opts, &mut show_event)
-        .with_context(|| format!("rolling back release '{}'", args.name))?;
+        .map_err(in_release("rolling back", &args.name))?;
     if args.deploy.output == Output::Table && !args.deploy.dry_run {
         println!("Rollback was a success! {}", rev.info.description);
     }

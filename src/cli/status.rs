@@ -3,12 +3,11 @@
 
 use std::io::Write;
 
-use anyhow::Context;
 use rudder::release::{Releases, Revision, display_time, redact_secrets};
 use serde_json::json;
 
 use super::apply::ClusterArgs;
-use super::install::connect;
+use super::install::{connect, in_release};
 
 /// Show a release's status: its latest revision (or --revision), when it was deployed, its
 /// notes.
@@ -43,9 +42,13 @@ pub enum Output {
 pub fn run(args: Args) -> anyhow::Result<()> {
     let (session, connect, namespace) = connect(&args.cluster)?;
     let releases = Releases::new(&session, &connect, &namespace);
-    let rev = releases
+    let mut rev = releases
         .get(&args.name, args.revision)
-        .with_context(|| format!("reading release '{}'", args.name))?;
+        .map_err(in_release("reading", &args.name))?;
+    // The last `rudder test` run, for the TEST SUITE section.
+    releases
+        .with_hook_runs(&mut rev)
+        .map_err(in_release("reading", &args.name))?;
     if args.output == Output::Table && args.show_desc {
         let mut text = status_text(&rev);
         let at = text.find("TEST SUITE:").unwrap_or(text.len());
@@ -83,7 +86,7 @@ pub fn print_release(rev: &Revision, output: Output, dry_run: bool, show_secrets
                 "name": rev.name,
                 "namespace": rev.namespace,
                 "version": rev.version,
-                "info": rev.info,
+                "info": info(rev),
                 "chart": {"metadata": rev.body.chart.metadata},
                 "config": rev.body.config,
                 "manifest": shown(&rev.body.manifest),
@@ -96,6 +99,15 @@ pub fn print_release(rev: &Revision, output: Output, dry_run: bool, show_secrets
             write(&structured(&value, output))
         }
     }
+}
+
+/// The revision's info as Helm's release JSON has it: notes included.
+fn info(rev: &Revision) -> serde_json::Value {
+    let mut v = serde_json::to_value(&rev.info).unwrap_or_default();
+    if let Some(notes) = &rev.body.notes {
+        v["notes"] = serde_json::Value::String(notes.clone());
+    }
+    v
 }
 
 /// JSON (one line, as Helm prints it) or YAML.

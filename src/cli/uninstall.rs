@@ -2,11 +2,10 @@
 
 use std::time::Duration;
 
-use anyhow::Context;
 use rudder::release::{Releases, UninstallOptions};
 
 use super::apply::{ClusterArgs, parse_duration};
-use super::install::{connect, show_event};
+use super::install::{connect, in_release, show_event};
 
 /// Uninstall a release: delete its objects (not those annotated to keep, nor CRDs) and its
 /// revision records.
@@ -55,7 +54,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         };
         releases
             .uninstall(&opts, &mut show_event)
-            .with_context(|| format!("uninstalling release '{name}'"))?;
+            .map_err(in_release("uninstalling", name))?;
         if args.dry_run {
             println!("release \"{name}\" would be uninstalled");
         } else {

@@ -1,10 +1,9 @@
 //! `rudder upgrade NAME CHART`: what `helm upgrade` does (`--install` included).
 
-use anyhow::Context;
 use rudder::release::{Releases, UpgradeOptions, ValuesMode};
 
 use super::apply::ClusterArgs;
-use super::install::{ChartArgs, DeployArgs, connect, show_event};
+use super::install::{ChartArgs, DeployArgs, connect, in_release, show_event};
 use super::status::{Output, print_release};
 
 /// Upgrade a release to a new chart or new values: render, record the next revision, apply it
@@ -68,7 +67,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     };
     let rev = releases
         .upgrade(&opts, &mut show_event)
-        .with_context(|| format!("upgrading release '{}'", args.name))?;
+        .map_err(in_release("upgrading", &args.name))?;
     if args.deploy.output == Output::Table && !args.deploy.dry_run {
         if rev.version == 1 {
             println!("Release \"{}\" does not exist. Installing it now.", args.name);

@@ -86,7 +86,15 @@ impl Releases<'_> {
             Err(failed) => {
                 let (mut rev, e) = *failed;
                 if opts.deploy.atomic && rev.info.status == Status::Failed {
-                    self.remove_objects(&docs, None, on_event)?;
+                    if let Err(cleanup) = self.remove_objects(&docs, None, on_event) {
+                        return Err(Error::Invalid {
+                            release: opts.name.clone(),
+                            message: format!(
+                                "install failed (revision {} recorded as failed): {e}; uninstalling it (--atomic) failed too: {cleanup}",
+                                rev.version
+                            ),
+                        });
+                    }
                     rev.info.status = Status::Uninstalled;
                     rev.info.deleted = Some(now());
                     rev.info.description = format!("Install failed and was uninstalled (--atomic): {e}");

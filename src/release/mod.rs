@@ -104,6 +104,25 @@ pub enum Error {
     Invalid { release: String, message: String },
 }
 
+impl Error {
+    /// Whether the message already names the release (so a caller adding "upgrading release
+    /// 'x'" would repeat it).
+    pub fn names_release(&self) -> bool {
+        matches!(
+            self,
+            Error::NoRevision { .. }
+                | Error::Locked { .. }
+                | Error::Interrupted { .. }
+                | Error::NotFound { .. }
+                | Error::InUse { .. }
+                | Error::Owned { .. }
+                | Error::Failed { .. }
+                | Error::Undone { .. }
+                | Error::Invalid { .. }
+        )
+    }
+}
+
 impl From<crate::pipeline::Error> for Error {
     fn from(e: crate::pipeline::Error) -> Self {
         Error::Pipeline(Box::new(e))

@@ -59,9 +59,8 @@ impl std::fmt::Display for Status {
     }
 }
 
-/// The changing part of a revision.
+/// The changing part of a revision (field names as in Helm's release JSON).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
 pub struct Info {
     pub status: Status,
     /// RFC 3339 times (UTC).

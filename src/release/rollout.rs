@@ -55,7 +55,21 @@ impl<'s> Releases<'s> {
             operation,
             take_over_stale: true,
         };
-        let (lock, taken_over) = lock::acquire(self.session, &self.connect, &req)?;
+        let (lock, taken_over) = match lock::acquire(self.session, &self.connect, &req) {
+            Ok(held) => held,
+            // The Lease cannot be created: the namespace does not exist.
+            Err(Error::Cluster(e)) if e.is_not_found() && operation == "install" => {
+                return Err(Error::Invalid {
+                    release: name.to_string(),
+                    message: format!(
+                        "namespace '{}' does not exist; use --create-namespace to create it",
+                        self.namespace
+                    ),
+                });
+            }
+            Err(Error::Cluster(e)) if e.is_not_found() => return Err(self.not_found(name)),
+            Err(e) => return Err(e),
+        };
         let store = self.store();
         let mut history = store.history(name)?;
         let pending = history.last_mut().filter(|r| r.info.status.is_pending());
@@ -317,4 +331,63 @@ pub(crate) fn live_docs(history: &[Revision]) -> Result<Vec<Document>, Error> {
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::record::{Body, ChartRecord, Info};
+    use super::*;
+
+    fn rev(version: u32, status: Status, manifest: &str) -> Revision {
+        Revision {
+            name: "r".into(),
+            namespace: "ns".into(),
+            version,
+            info: Info {
+                status,
+                first_deployed: String::new(),
+                last_deployed: String::new(),
+                deleted: None,
+                description: String::new(),
+            },
+            body: Body {
+                chart: ChartRecord {
+                    metadata: Default::default(),
+                    archive: String::new(),
+                },
+                config: Default::default(),
+                values: Default::default(),
+                manifest: manifest.into(),
+                crds: String::new(),
+                hooks: Vec::new(),
+                notes: None,
+            },
+        }
+    }
+
+    fn cm(name: &str) -> String {
+        format!("---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\n")
+    }
+
+    #[test]
+    fn live_objects_are_the_latest_and_the_last_deployed_ones() {
+        let history = [
+            rev(1, Status::Superseded, &cm("one")),
+            rev(2, Status::Deployed, &format!("{}{}", cm("two"), cm("shared"))),
+            rev(3, Status::Failed, &format!("{}{}", cm("three"), cm("shared"))),
+        ];
+        let names: Vec<String> = live_docs(&history)
+            .unwrap()
+            .iter()
+            .map(|d| d.name().unwrap().to_string())
+            .collect();
+        assert_eq!(names, ["three", "shared", "two"]);
+    }
+
+    #[test]
+    fn a_manifest_that_is_not_yaml_names_the_revision() {
+        let err = docs_of(&rev(4, Status::Deployed, "a: [\n")).unwrap_err();
+        assert!(err.to_string().starts_with("r revision 4: "), "{err}");
+        assert_eq!(capitalized("upgrade"), "Upgrade");
+    }
 }

@@ -70,6 +70,82 @@ mod tests {
         }
     }
 
+    fn chart(defaults: &str) -> Chart {
+        Chart {
+            metadata: crate::chart::Metadata {
+                name: "c".into(),
+                version: "1.0.0".into(),
+                ..Default::default()
+            },
+            values: Value::Map(map(defaults)),
+            values_text: None,
+            schema: None,
+            schema_text: None,
+            lock: None,
+            templates: Vec::new(),
+            files: Vec::new(),
+            crds: Vec::new(),
+            dependencies: Vec::new(),
+            readme: None,
+        }
+    }
+
+    /// A revision whose user values were `config` and final values `values`.
+    fn current(config: &str, values: &str) -> Revision {
+        use super::super::record::{Body, ChartRecord, Info, Status};
+        Revision {
+            name: "r".into(),
+            namespace: "ns".into(),
+            version: 1,
+            info: Info {
+                status: Status::Deployed,
+                first_deployed: String::new(),
+                last_deployed: String::new(),
+                deleted: None,
+                description: String::new(),
+            },
+            body: Body {
+                chart: ChartRecord {
+                    metadata: Default::default(),
+                    archive: String::new(),
+                },
+                config: Value::Map(map(config)),
+                values: Value::Map(map(values)),
+                manifest: String::new(),
+                crds: String::new(),
+                hooks: Vec::new(),
+                notes: None,
+            },
+        }
+    }
+
+    #[test]
+    fn each_mode_decides_as_helm_upgrade_does() {
+        let new_chart = chart("a: new-default\nb: new-default\n");
+        let cur = current("a: old-given\n", "a: old-given\nb: old-default\n");
+        let given = || map("c: given\n");
+
+        let (c, user) = for_upgrade(&new_chart, &cur, given(), ValuesMode::Reset);
+        assert_eq!((c.values, user), (new_chart.values.clone(), given()));
+
+        let (c, user) = for_upgrade(&new_chart, &cur, given(), ValuesMode::Reuse);
+        assert_eq!(
+            c.values,
+            Value::Map(map("a: old-given\nb: old-default\n")),
+            "defaults are the old final values"
+        );
+        assert_eq!(user, map("c: given\na: old-given\n"));
+
+        let (c, user) = for_upgrade(&new_chart, &cur, given(), ValuesMode::ResetThenReuse);
+        assert_eq!(c.values, new_chart.values, "the new chart's defaults");
+        assert_eq!(user, map("c: given\na: old-given\n"));
+
+        let (_, user) = for_upgrade(&new_chart, &cur, given(), ValuesMode::Default);
+        assert_eq!(user, given(), "values given: only they count");
+        let (_, user) = for_upgrade(&new_chart, &cur, Map::default(), ValuesMode::Default);
+        assert_eq!(user, map("a: old-given\n"), "none given: the previous ones");
+    }
+
     #[test]
     fn given_values_win_and_nested_previous_ones_stay() {
         let out = merged_over(map("a: {x: 2}\nb: 1\n"), &map("a: {x: 1, y: 1}\nc: 3\n"));

@@ -443,6 +443,21 @@ fn release_values_flags_history_max_dry_run_and_diff() {
         all.extend_from_slice(args);
         rudder(&srv, &all).ok()
     };
+    let missing = rudder(&srv, &["install", "m", CHART, "-n", ns]);
+    assert_eq!(missing.code, 1);
+    assert!(
+        missing
+            .stderr
+            .contains("namespace 'modes' does not exist; use --create-namespace"),
+        "{}",
+        missing.stderr
+    );
+    let gone = rudder(&srv, &["uninstall", "m", "-n", ns]);
+    assert!(
+        gone.stderr.contains("release 'm' not found in namespace 'modes'"),
+        "{}",
+        gone.stderr
+    );
     let dry = rudder(
         &srv,
         &["install", "m", CHART, "-n", ns, "--create-namespace", "--dry-run"],
@@ -680,4 +695,30 @@ fn release_crds_and_hooks() {
     assert!(srv.object("", "configmaps", ns, "hook-goodbye").is_some());
     assert!(srv.object("example.com", "widgets", ns, "w").is_none());
     assert_eq!(crd_variant(&srv), "two", "uninstall deleted the CRD");
+}
+
+/// `rudder status` shows the last `rudder test` run in its TEST SUITE section.
+#[test]
+fn release_status_shows_the_last_test_run() {
+    let srv = TestServer::start();
+    let ns = "tested";
+    rudder(
+        &srv,
+        &["install", "t", "fixtures/hooks/chart", "-n", ns, "--create-namespace"],
+    )
+    .ok();
+    let before = rudder(&srv, &["status", "t", "-n", ns]).ok();
+    assert!(
+        before.stdout.contains("REVISION: 1\nTEST SUITE: None\n"),
+        "{}",
+        before.stdout
+    );
+    rudder(&srv, &["test", "t", "-n", ns]).ok();
+    let after = rudder(&srv, &["status", "t", "-n", ns]).ok();
+    assert!(
+        after.stdout.contains("TEST SUITE:     t-test-connection\n"),
+        "{}",
+        after.stdout
+    );
+    assert!(after.stdout.contains("Phase:          Succeeded\n"), "{}", after.stdout);
 }
