@@ -135,11 +135,11 @@ fn install_crypto_provider() {
 /// `url` without user information, for messages.
 pub fn redact(url: &str) -> String {
     match Url::parse(url) {
+        // Without credentials the text is kept as written (`Url` would add a `/` path).
+        Ok(u) if u.username().is_empty() && u.password().is_none() => url.to_string(),
         Ok(mut u) => {
-            if !u.username().is_empty() || u.password().is_some() {
-                let _ = u.set_username("");
-                let _ = u.set_password(None);
-            }
+            let _ = u.set_username("");
+            let _ = u.set_password(None);
             u.to_string()
         }
         Err(_) => match url.rsplit_once('@') {
@@ -474,6 +474,7 @@ mod tests {
     fn redacts_user_information() {
         assert_eq!(redact("https://u:p@h.example/x"), "https://h.example/x");
         assert_eq!(redact("https://h.example/x"), "https://h.example/x");
+        assert_eq!(redact("http://127.0.0.1:8765"), "http://127.0.0.1:8765", "kept as written");
         assert_eq!(redact("not a url u:p@h"), "<redacted>@h");
     }
 
