@@ -250,6 +250,12 @@ fn seed_workflow() {
     ]);
     assert_eq!(remote, direct);
     assert!(remote.contains("metallb/controller:v0.8.3"), "{remote}");
+    // `values` takes the same references (and --version) as `template` and `show`.
+    let old = env.path("pkgs/metallb-0.1.0.tgz");
+    let set = ["--set", "controller.tag=v0.8.3", "-o", "json"];
+    let remote = env.ok(&[&["values", "edu/metallb", "--version", "0.1.0"][..], &set].concat());
+    assert_eq!(remote, env.ok(&[&["values", old.to_str().unwrap()][..], &set].concat()));
+    assert!(remote.contains("\"tag\": \"v0.8.3\""), "{remote}");
 
     // A package URL listed by a configured index is verified with that index's digest.
     let pkg_url = format!("{url}/metallb-0.1.0.tgz");
