@@ -235,21 +235,13 @@ pub(crate) fn find_version<'a>(versions: &'a [IndexVersion], version: &str) -> O
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dependency::test_dependency as dep;
     use crate::dependency::source::InMemory;
 
     fn ctx() -> Context {
         Context {
             dir: PathBuf::from("/nonexistent/app"),
             file: "app/Chart.yaml".into(),
-        }
-    }
-
-    fn dep(name: &str, version: &str, repository: &str) -> Dependency {
-        Dependency {
-            name: name.into(),
-            version: version.into(),
-            repository: repository.into(),
-            ..Default::default()
         }
     }
 
