@@ -87,5 +87,5 @@ fn version_and_app_version_overrides() {
 
 #[test]
 fn package_help() {
-    insta::assert_snapshot!(crate::chart_values::help_text(&["package", "--help"]));
+    insta::assert_snapshot!(crate::support::help_text(&["package", "--help"]));
 }

@@ -8,7 +8,7 @@ use std::process::{Command, Output, Stdio};
 use sha2::{Digest, Sha256};
 
 use crate::repo_server::{Route, Server};
-use crate::support::root;
+use crate::support::{help_text as help, root};
 
 /// Temporary config, cache and work directories, and a way to run rudder in them.
 struct Env {
@@ -99,8 +99,13 @@ impl Env {
 
     /// Packages charts/metallb at `version` into pkgs/.
     fn package_metallb(&self, version: &str) {
+        self.package_metallb_into(version, "pkgs");
+    }
+
+    /// Packages charts/metallb at `version` into `dir` (relative to the test's directory).
+    fn package_metallb_into(&self, version: &str, dir: &str) {
         let chart = root().join("charts/metallb");
-        let dest = self.path("pkgs");
+        let dest = self.path(dir);
         self.ok(&[
             "package",
             chart.to_str().unwrap(),
@@ -759,17 +764,7 @@ fn decompressed_size_is_capped_across_nested_archives() {
 fn repo_index_merge_and_subdirectories() {
     let env = Env::new();
     env.package_metallb("0.1.0");
-    std::fs::create_dir_all(env.path("pkgs/old")).unwrap();
-    let chart = root().join("charts/metallb");
-    let old = env.path("pkgs/old");
-    env.ok(&[
-        "package",
-        chart.to_str().unwrap(),
-        "-d",
-        old.to_str().unwrap(),
-        "--version",
-        "0.0.9",
-    ]);
+    env.package_metallb_into("0.0.9", "pkgs/old");
     std::fs::write(env.path("pkgs/not-a-chart.tgz"), b"junk").unwrap();
     let out = env.run(&[
         "repo",
@@ -826,16 +821,6 @@ fn bad_repository_arguments() {
     let err = env.fails(&["pull", "oci://r/c"]);
     assert!(err.contains("oci:// registries are not supported yet"), "{err}");
     assert!(!env.path("config/repositories.yaml").exists());
-}
-
-fn help(args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_rudder"))
-        .args(args)
-        .env("COLUMNS", "100")
-        .output()
-        .expect("run rudder");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).unwrap()
 }
 
 #[test]
