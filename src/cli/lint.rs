@@ -87,7 +87,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         {
             let chart = rudder::chart::load_archive_bytes(&package.bytes()?, reference)
                 .with_context(|| format!("loading {}", rudder::repo::redact(reference)))?;
-            input.add_chart(pipeline::lint_loaded_chart(&chart, reference, &args.values.to_options(), kube));
+            input.add_chart(pipeline::lint_loaded_chart(
+                &chart,
+                reference,
+                &args.values.to_options(),
+                kube,
+            ));
             continue;
         }
         let targets = match lint::targets(std::slice::from_ref(path)) {

@@ -55,4 +55,3 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
 }
-

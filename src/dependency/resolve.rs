@@ -235,8 +235,8 @@ pub(crate) fn find_version<'a>(versions: &'a [IndexVersion], version: &str) -> O
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dependency::test_dependency as dep;
     use crate::dependency::source::InMemory;
+    use crate::dependency::test_dependency as dep;
 
     fn ctx() -> Context {
         Context {

@@ -63,7 +63,9 @@ fn example_charts() -> Vec<(String, Vec<String>)> {
             out.push((format!("charts/{name}"), Vec::new()));
             continue;
         }
-        let umbrella = name.strip_suffix("-parts").unwrap_or_else(|| panic!("charts/{name}: not a chart"));
+        let umbrella = name
+            .strip_suffix("-parts")
+            .unwrap_or_else(|| panic!("charts/{name}: not a chart"));
         let values = format!("charts/{umbrella}/values.yaml");
         assert!(root().join(&values).is_file(), "charts/{name}: no {values}");
         for part in cases(&dir) {

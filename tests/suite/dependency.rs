@@ -155,7 +155,15 @@ fn lock_digests_match_go_and_helm() {
 /// `update` then changes nothing, and `list` reports every dependency ok.
 #[test]
 fn stack_chart_is_locked() {
-    const PARTS: [&str; 7] = ["mysql", "wordpress", "phpmyadmin", "nginx", "ftps", "influxdb", "grafana"];
+    const PARTS: [&str; 7] = [
+        "mysql",
+        "wordpress",
+        "phpmyadmin",
+        "nginx",
+        "ftps",
+        "influxdb",
+        "grafana",
+    ];
     let stack = root().join("charts/stack");
     let lock = read(&stack.join("Chart.lock"));
     let cases = read(&root().join("fixtures/dependency/digest/expected.txt"));
@@ -167,18 +175,31 @@ fn stack_chart_is_locked() {
     assert!(lock.contains(&format!("digest: {stack_digest}\n")), "{lock}");
     let committed = snapshot(&stack.join("charts"));
     let archives: Vec<String> = PARTS.iter().map(|n| format!("{n}-1.0.0.tgz")).collect();
-    assert_eq!(committed.keys().collect::<BTreeSet<_>>(), archives.iter().collect(), "charts/stack/charts");
+    assert_eq!(
+        committed.keys().collect::<BTreeSet<_>>(),
+        archives.iter().collect(),
+        "charts/stack/charts"
+    );
 
     let tmp = tempfile::tempdir().unwrap();
     copy_dir(&stack, &tmp.path().join("charts/stack"));
-    copy_dir(&root().join("charts/stack-parts"), &tmp.path().join("charts/stack-parts"));
+    copy_dir(
+        &root().join("charts/stack-parts"),
+        &tmp.path().join("charts/stack-parts"),
+    );
     let copy = tmp.path().join("charts/stack");
     std::fs::remove_dir_all(copy.join("charts")).unwrap();
     let out = ok(&run(tmp.path(), tmp.path(), &["dependency", "build", "charts/stack"]));
-    assert!(out.starts_with("Saving 7 charts\nPackaging mysql from file://../stack-parts/mysql\n"), "{out}");
+    assert!(
+        out.starts_with("Saving 7 charts\nPackaging mysql from file://../stack-parts/mysql\n"),
+        "{out}"
+    );
     let built = snapshot(&copy.join("charts"));
     for name in &archives {
-        assert!(built.get(name) == committed.get(name), "{name}: not the committed bytes");
+        assert!(
+            built.get(name) == committed.get(name),
+            "{name}: not the committed bytes"
+        );
     }
     assert_eq!(built.len(), committed.len());
     let before = snapshot(&copy);
@@ -210,11 +231,17 @@ fn stack_chart_is_locked() {
     let list = ok(&run(tmp.path(), tmp.path(), &["dependency", "list", "charts/stack"]));
     let mut want = String::from("NAME      \tVERSION\tREPOSITORY                      \tSTATUS\n");
     for n in PARTS {
-        want.push_str(&format!("{n:<10}\t1.0.0  \t{:<32}\tok    \n", format!("file://../stack-parts/{n}")));
+        want.push_str(&format!(
+            "{n:<10}\t1.0.0  \t{:<32}\tok    \n",
+            format!("file://../stack-parts/{n}")
+        ));
     }
     want.push('\n');
     assert_eq!(list, want);
-    assert_eq!(ok(&run(&root(), tmp.path(), &["dependency", "list", "charts/stack"])), want);
+    assert_eq!(
+        ok(&run(&root(), tmp.path(), &["dependency", "list", "charts/stack"])),
+        want
+    );
 }
 
 /// `file://` dependencies: packaged into charts/ as NAME-VERSION.tgz (the bytes `rudder

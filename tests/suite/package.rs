@@ -55,7 +55,10 @@ fn package_mode_follows_the_umask() {
             .output()
             .unwrap();
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        let mode = std::fs::metadata(tmp.path().join("tiny-0.0.1.tgz")).unwrap().permissions().mode();
+        let mode = std::fs::metadata(tmp.path().join("tiny-0.0.1.tgz"))
+            .unwrap()
+            .permissions()
+            .mode();
         assert_eq!(mode & 0o777, want, "umask {umask}");
     }
 }

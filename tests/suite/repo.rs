@@ -263,10 +263,20 @@ fn seed_workflow() {
     assert!(remote.contains("\"tag\": \"v0.8.3\""), "{remote}");
     // So does `lint`, with its values flags: the findings of the chart it was packaged from.
     let local = root().join("charts/metallb");
-    let remote = env.run(&["lint", "edu/metallb", "--version", "0.1.0", "--set", "controller.tag=latest"]);
+    let remote = env.run(&[
+        "lint",
+        "edu/metallb",
+        "--version",
+        "0.1.0",
+        "--set",
+        "controller.tag=latest",
+    ]);
     let direct = env.run(&["lint", local.to_str().unwrap(), "--set", "controller.tag=latest"]);
     assert_eq!(remote.status.code(), Some(0));
-    assert_eq!(String::from_utf8_lossy(&remote.stdout), String::from_utf8_lossy(&direct.stdout));
+    assert_eq!(
+        String::from_utf8_lossy(&remote.stdout),
+        String::from_utf8_lossy(&direct.stdout)
+    );
     assert!(String::from_utf8_lossy(&remote.stdout).contains("(image-tag)"));
     let bad = env.run(&["lint", "edu/metallb", "--set", "configmap.ipRange=nonsense"]);
     assert_eq!(bad.status.code(), Some(1));
