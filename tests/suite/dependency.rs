@@ -203,7 +203,10 @@ fn stack_chart_is_locked() {
     }
     assert_eq!(built.len(), committed.len());
     let before = snapshot(&copy);
-    // Under umask 022 the new Chart.lock is 0644, as Helm writes it (not a temporary file's 0600).
+    // Without a lock, `update` writes the same one (but for its `generated` time), 0644 under
+    // umask 022 as Helm writes it (not a temporary file's 0600). A lock whose digest is
+    // unchanged is left alone, so it goes first.
+    std::fs::remove_file(copy.join("Chart.lock")).unwrap();
     let update = Command::new("sh")
         .args(["-c", "umask 022 && exec \"$0\" dependency update charts/stack"])
         .arg(env!("CARGO_BIN_EXE_rudder"))
@@ -221,9 +224,17 @@ fn stack_chart_is_locked() {
     }
     let after = snapshot(&copy);
     assert!(after.keys().eq(before.keys()), "update changed the files");
+    let without_time = |bytes: &[u8]| -> String {
+        let text = String::from_utf8_lossy(bytes);
+        text.lines()
+            .filter(|l| !l.starts_with("generated: "))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
     for (file, bytes) in &after {
-        // Chart.lock's `generated` time is the only thing an update may change.
-        if file != "Chart.lock" {
+        if file == "Chart.lock" {
+            assert_eq!(without_time(bytes), without_time(&before[file]), "the new Chart.lock");
+        } else {
             assert!(before[file] == *bytes, "update changed {file}");
         }
     }
