@@ -17,11 +17,11 @@ pub struct Args {
 enum What {
     /// Search the repositories added with `rudder repo add` for KEYWORD (in the chart's
     /// name, description and keywords; every chart without one).
-    #[command(disable_version_flag = true)]
     Repo(RepoArgs),
 }
 
 #[derive(Debug, clap::Args)]
+#[command(disable_version_flag = true)]
 struct RepoArgs {
     /// Text to look for (case-insensitive).
     keyword: Option<String>,
