@@ -35,23 +35,14 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Writes to a temporary file beside `path`, then renames it into place. The directory is
-/// created when missing, as Helm does, and the file is created 0666 less the umask (0644 as
-/// a rule), as Helm's are: a temporary file's default 0600 would hide the package from a web
-/// server or CI user serving the directory.
+/// Writes the package beside its final name, then renames it into place, creating the
+/// directory when missing as Helm does. The file gets 0666 less the umask (0644 as a rule)
+/// as Helm's do: a temporary file's 0600 would hide it from a web server serving the folder.
 fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     fs_err::create_dir_all(dir)?;
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".rudder-package-");
-    // 0666, which the umask narrows at creation as `open(2)` does for Helm.
-    #[cfg(unix)]
-    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
-    let mut tmp = builder.tempfile_in(dir)?;
-    std::io::Write::write_all(&mut tmp, bytes)?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+    super::build::write_atomically(path, bytes)
 }
