@@ -329,15 +329,36 @@ fn merged(mut base: Map, top: Map) -> Map {
 /// failure becomes a chart problem (the linter reports it under its `chart` rule) instead
 /// of stopping the run; what rendered is returned for the manifest rules.
 pub fn lint_chart(path: &Path, values: &ValueOptions, kube_version: Option<(u32, u32)>) -> crate::lint::RenderedChart {
-    use crate::lint::{ChartProblem, RenderedChart, RenderedTemplate, Severity};
-    let problem = |file: String, message: String| ChartProblem {
-        severity: Severity::Error,
+    let shown = path.display().to_string();
+    match chart::load(path) {
+        Ok(chart) => lint_loaded_chart(&chart, &shown, values, kube_version),
+        Err(e) => crate::lint::RenderedChart {
+            templates: Vec::new(),
+            problems: vec![lint_problem(format!("{shown}/Chart.yaml"), e.to_string())],
+        },
+    }
+}
+
+fn lint_problem(file: String, message: String) -> crate::lint::ChartProblem {
+    crate::lint::ChartProblem {
+        severity: crate::lint::Severity::Error,
         file,
         line: 0,
         field: String::new(),
         message,
-    };
-    let shown = path.display().to_string();
+    }
+}
+
+/// [`lint_chart`] for a chart loaded already (a REPO/CHART reference, fetched and verified
+/// by [`load_chart_ref`]); `shown` names it in the findings.
+pub fn lint_loaded_chart(
+    chart: &Chart,
+    shown: &str,
+    values: &ValueOptions,
+    kube_version: Option<(u32, u32)>,
+) -> crate::lint::RenderedChart {
+    use crate::lint::{RenderedChart, RenderedTemplate};
+    let problem = lint_problem;
     let mut opts = RenderOptions::default();
     if let Some((major, minor)) = kube_version {
         opts.kube_version = render::KubeVersion {
@@ -346,14 +367,13 @@ pub fn lint_chart(path: &Path, values: &ValueOptions, kube_version: Option<(u32,
             patch: 0,
         };
     }
-    let out = chart::load(path)
+    let out = chart
+        .metadata
+        .ensure_kube_version(&opts.kube_version.version())
         .map_err(|e| problem(format!("{shown}/Chart.yaml"), e.to_string()))
-        .and_then(|chart| {
-            if let Err(e) = chart.metadata.ensure_kube_version(&opts.kube_version.version()) {
-                return Err(problem(format!("{shown}/Chart.yaml"), e.to_string()));
-            }
+        .and_then(|()| {
             let (chart, values) =
-                values::compute(&chart, values).map_err(|e| problem(format!("{shown}/values.yaml"), e.to_string()))?;
+                values::compute(chart, values).map_err(|e| problem(format!("{shown}/values.yaml"), e.to_string()))?;
             render::render(&chart, &values, &opts).map_err(|e| problem(format!("{shown}/templates"), e.to_string()))
         });
     match out {

@@ -11,6 +11,7 @@ use rudder::lint::{self, Format, Input, KubeVersion, Options, Severity, Target};
 use rudder::overlay::{self, BuildOptions};
 use rudder::pipeline;
 
+use super::chart_ref::{Bar, ChartRefArgs};
 use super::values_flags::ValuesFlags;
 
 /// Lint manifests, overlays and charts: strict schema validation against the Kubernetes
@@ -21,9 +22,10 @@ use super::values_flags::ValuesFlags;
 /// current directory to the repository root) and per object with the annotation
 /// rudder.dev/lint-ignore: RULE[,RULE].
 #[derive(Debug, clap::Args)]
+#[command(disable_version_flag = true)]
 pub struct Args {
     /// Files, directories (walked for *.yaml, *.yml, *.json; a directory with a kustomization
-    /// is built first) or - for standard input.
+    /// is built first), - for standard input, or a chart as REPO/CHART or a package URL.
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
     /// Kubernetes version to check against (deprecated and removed APIs); default 1.32.
@@ -53,6 +55,9 @@ pub struct Args {
     /// Values for charts (as `rudder template` takes them).
     #[command(flatten)]
     values: ValuesFlags,
+    /// How REPO/CHART and URL paths are fetched (as `rudder template` fetches them).
+    #[command(flatten)]
+    fetch: Box<ChartRefArgs>,
     /// List the rules with their severity and explanation, then exit.
     #[arg(long, exclusive = true)]
     list_rules: bool,
@@ -70,24 +75,33 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Ok(v) => v,
         Err(e) => return Ok(usage_error(&e)),
     };
-    let targets = match lint::targets(&args.paths) {
-        Ok(t) => t,
-        Err(e) => return Ok(usage_error(&e.into())),
-    };
+    let kube = args.kube_version.map(|v| (v.major, v.minor));
     let mut input = Input::new();
-    for t in &targets {
-        match t {
-            Target::Overlay(dir) => match overlay::build(dir, &BuildOptions::default()) {
-                Ok(docs) => input.add_documents(docs),
-                Err(e) => input.problem("build-error", &dir.display().to_string(), 0, format!("{e:#}")),
-            },
-            Target::Chart(dir) => {
-                let kube = args.kube_version.map(|v| (v.major, v.minor));
-                input.add_chart(pipeline::lint_chart(dir, &args.values.to_options(), kube));
-            }
-            _ => input.read(t)?,
+    let bar = Bar::new();
+    let fetch = args.fetch.to_options(&bar)?;
+    for path in &args.paths {
+        // A path that is not on disk may be a chart in a configured repository, or a URL.
+        if let Some(reference) = path.to_str().filter(|_| !path.exists() && path.as_os_str() != "-")
+            && let Some(package) = pipeline::fetch_chart_ref(reference, &fetch)
+                .with_context(|| format!("fetching {}", rudder::repo::redact(reference)))?
+        {
+            let chart = rudder::chart::load_archive_bytes(&package.bytes()?, reference)
+                .with_context(|| format!("loading {}", rudder::repo::redact(reference)))?;
+            input.add_chart(pipeline::lint_loaded_chart(
+                &chart,
+                reference,
+                &args.values.to_options(),
+                kube,
+            ));
+            continue;
         }
+        let targets = match lint::targets(std::slice::from_ref(path)) {
+            Ok(t) => t,
+            Err(e) => return Ok(usage_error(&e.into())),
+        };
+        add_targets(&mut input, &targets, &args, kube)?;
     }
+    drop(bar);
     let report = lint::lint(&input, &opts);
     let text = lint::render(&report, args.output, env!("CARGO_PKG_VERSION"));
     let code = if report.fails(fail_on) {
@@ -103,6 +117,21 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     out.write_all(text.as_bytes())?;
     out.flush()?;
     Ok(code)
+}
+
+/// Reads, builds or renders local targets into `input`.
+fn add_targets(input: &mut Input, targets: &[Target], args: &Args, kube: Option<(u32, u32)>) -> anyhow::Result<()> {
+    for t in targets {
+        match t {
+            Target::Overlay(dir) => match overlay::build(dir, &BuildOptions::default()) {
+                Ok(docs) => input.add_documents(docs),
+                Err(e) => input.problem("build-error", &dir.display().to_string(), 0, format!("{e:#}")),
+            },
+            Target::Chart(dir) => input.add_chart(pipeline::lint_chart(dir, &args.values.to_options(), kube)),
+            _ => input.read(t)?,
+        }
+    }
+    Ok(())
 }
 
 fn usage_error(e: &anyhow::Error) -> ExitCode {

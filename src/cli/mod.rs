@@ -48,13 +48,16 @@ enum Command {
     Build(build::Args),
     /// Create or edit the kustomization.yaml in the current directory (as kustomize create/edit).
     Overlay(overlay::Args),
+    Create(create::Args),
     Template(template::Args),
     Values(values::Args),
     Show(show::Args),
     Package(package::Args),
     #[command(alias = "dep")]
     Dependency(dependency::Args),
-    Create(create::Args),
+    Repo(repo::Args),
+    Search(search::Args),
+    Pull(pull::Args),
     Lint(lint::Args),
     Apply(apply::Args),
     Diff(diff::Args),
@@ -68,9 +71,6 @@ enum Command {
     History(history::Args),
     Get(get::Args),
     Test(test::Args),
-    Repo(repo::Args),
-    Search(search::Args),
-    Pull(pull::Args),
 }
 
 /// Parses arguments, runs the command and maps the outcome to an exit code:

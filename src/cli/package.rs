@@ -35,16 +35,14 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Writes to a temporary file beside `path`, then renames it into place. The directory is
-/// created when missing, as Helm does.
+/// Writes the package beside its final name, then renames it into place, creating the
+/// directory when missing as Helm does. The file gets 0666 less the umask (0644 as a rule)
+/// as Helm's do: a temporary file's 0600 would hide it from a web server serving the folder.
 fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     fs_err::create_dir_all(dir)?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    std::io::Write::write_all(&mut tmp, bytes)?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+    super::build::write_atomically(path, bytes)
 }

@@ -47,9 +47,29 @@ struct AddArgs {
 
 #[derive(Debug, clap::Args)]
 struct ListArgs {
+    #[command(flatten)]
+    output: OutputArgs,
+}
+
+/// `-o table|json|yaml`, shared by the listing commands (`repo list`, `search repo`).
+#[derive(Debug, clap::Args)]
+pub(super) struct OutputArgs {
     /// Output format.
     #[arg(short = 'o', long, default_value = "table", value_parser = ["table", "json", "yaml"])]
     output: String,
+}
+
+impl OutputArgs {
+    /// `rows` as a JSON array or YAML sequence when -o asks for one; `None` for a table,
+    /// which the caller lays out.
+    pub(super) fn structured(&self, rows: Vec<serde_json::Value>) -> Option<String> {
+        let rows = serde_json::Value::Array(rows);
+        match self.output.as_str() {
+            "json" => Some(format!("{rows}\n")),
+            "yaml" => Some(rudder::yaml::to_string(&rudder::yaml::Value::from_json(&rows))),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, clap::Args)]
@@ -137,15 +157,11 @@ fn list(a: ListArgs) -> anyhow::Result<()> {
         .iter()
         .map(|e| serde_json::json!({"name": e.name, "url": repo::redact(&e.url)}))
         .collect();
-    let text = match a.output.as_str() {
-        "json" => format!("{}\n", serde_json::Value::Array(rows)),
-        "yaml" => rudder::yaml::to_string(&rudder::yaml::Value::from_json(&serde_json::Value::Array(rows))),
-        _ => {
-            let mut t = vec![vec!["NAME".to_string(), "URL".to_string()]];
-            t.extend(file.entries.iter().map(|e| vec![e.name.clone(), repo::redact(&e.url)]));
-            table(&t)
-        }
-    };
+    let text = a.output.structured(rows).unwrap_or_else(|| {
+        let mut t = vec![vec!["NAME".to_string(), "URL".to_string()]];
+        t.extend(file.entries.iter().map(|e| vec![e.name.clone(), repo::redact(&e.url)]));
+        table(&t)
+    });
     print(&text)
 }
 

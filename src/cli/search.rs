@@ -3,7 +3,7 @@
 use rudder::repo::{self, SearchOptions};
 
 use super::chart_ref::require_paths;
-use super::repo::{print, table};
+use super::repo::{OutputArgs, print, table};
 
 /// Search charts in the configured repositories (their cached indexes: run `rudder repo
 /// update` first for the latest).
@@ -17,11 +17,11 @@ pub struct Args {
 enum What {
     /// Search the repositories added with `rudder repo add` for KEYWORD (in the chart's
     /// name, description and keywords; every chart without one).
-    #[command(disable_version_flag = true)]
     Repo(RepoArgs),
 }
 
 #[derive(Debug, clap::Args)]
+#[command(disable_version_flag = true)]
 struct RepoArgs {
     /// Text to look for (case-insensitive).
     keyword: Option<String>,
@@ -37,9 +37,8 @@ struct RepoArgs {
     /// Admit pre-release versions (when no --version is given).
     #[arg(long)]
     devel: bool,
-    /// Output format.
-    #[arg(short = 'o', long, default_value = "table", value_parser = ["table", "json", "yaml"])]
-    output: String,
+    #[command(flatten)]
+    output: OutputArgs,
     /// Cut table cells longer than this many characters.
     #[arg(long, default_value_t = 50)]
     max_col_width: usize,
@@ -74,11 +73,10 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             })
         })
         .collect();
-    let text = match a.output.as_str() {
-        "json" => format!("{}\n", serde_json::Value::Array(rows)),
-        "yaml" => rudder::yaml::to_string(&rudder::yaml::Value::from_json(&serde_json::Value::Array(rows))),
-        _ if result.hits.is_empty() => "No results found\n".to_string(),
-        _ => {
+    let text = match a.output.structured(rows) {
+        Some(text) => text,
+        None if result.hits.is_empty() => "No results found\n".to_string(),
+        None => {
             let cut = |s: &str| truncate(s, a.max_col_width);
             let mut t = vec![vec![
                 "NAME".to_string(),

@@ -18,23 +18,19 @@ pub struct Args {
 #[derive(Debug, clap::Subcommand)]
 enum What {
     /// Print Chart.yaml (as the loaded metadata).
-    #[command(disable_version_flag = true)]
     Chart(Target),
     /// Print values.yaml as written.
-    #[command(disable_version_flag = true)]
     Values(Target),
     /// Print the README.
-    #[command(disable_version_flag = true)]
     Readme(Target),
     /// Print the CRDs under crds/ (the chart's, then its subcharts').
-    #[command(disable_version_flag = true)]
     Crds(Target),
     /// Print all of the above, separated by '---'.
-    #[command(disable_version_flag = true)]
     All(Target),
 }
 
 #[derive(Debug, clap::Args)]
+#[command(disable_version_flag = true)]
 struct Target {
     /// Chart: a directory, a .tgz package, REPO/CHART or a package URL.
     chart: String,

@@ -1,11 +1,12 @@
-//! `rudder values CHART`: print the final values the chart's templates will see.
+//! `rudder values CHART` (a directory, .tgz, REPO/CHART or URL): print the final values the chart's templates will see.
 
 use std::io::Write;
-use std::path::PathBuf;
 
 use anyhow::Context;
-use rudder::chart::{self, values};
+use rudder::chart::values;
+use rudder::pipeline;
 
+use super::chart_ref::{Bar, ChartRefArgs};
 use super::values_flags::ValuesFlags;
 
 /// Print the final values a chart's templates will see, without rendering them.
@@ -13,18 +14,25 @@ use super::values_flags::ValuesFlags;
 /// Chart defaults, values files and --set flags coalesced as Helm does, subcharts scoped
 /// under their names, globals copied down, disabled subcharts dropped, schemas checked.
 #[derive(Debug, clap::Args)]
+#[command(disable_version_flag = true)]
 pub struct Args {
-    /// Chart directory or .tgz package.
-    chart: PathBuf,
+    /// Chart: a directory, a .tgz package, REPO/CHART or a package URL.
+    chart: String,
     #[command(flatten)]
     values: ValuesFlags,
+    // Boxed: the flags are many and Command's variants should stay small.
+    #[command(flatten)]
+    fetch: Box<ChartRefArgs>,
     /// Output format.
     #[arg(short, long, default_value = "yaml", value_parser = ["yaml", "json"])]
     output: String,
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let chart = chart::load(&args.chart).context("loading the chart")?;
+    let bar = Bar::new();
+    let fetch = args.fetch.to_options(&bar)?;
+    let chart = pipeline::load_chart_ref(&args.chart, &fetch).context("loading the chart")?;
+    drop(bar);
     let (_, vals) = values::compute(&chart, &args.values.to_options())
         .with_context(|| format!("computing values of chart '{}'", chart.name()))?;
     let text = match args.output.as_str() {

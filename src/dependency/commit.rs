@@ -90,7 +90,11 @@ fn stage_and_swap(
     let lock_tmp = match lock {
         Some((path, bytes)) => {
             let parent = path.parent().unwrap_or(Path::new("."));
-            let mut tmp = tempfile::NamedTempFile::new_in(parent).map_err(|e| werr(path, e))?;
+            let mut builder = tempfile::Builder::new();
+            // 0666 less the umask (0644 as a rule), as Helm writes Chart.lock; not 0600.
+            #[cfg(unix)]
+            builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+            let mut tmp = builder.tempfile_in(parent).map_err(|e| werr(path, e))?;
             std::io::Write::write_all(&mut tmp, bytes).map_err(|e| werr(path, e))?;
             Some((path, tmp))
         }

@@ -24,6 +24,7 @@
 use sha2::{Digest, Sha256};
 
 use crate::chart::{Dependency, ImportValue};
+use crate::yaml::go_json_string;
 
 /// Helm's digest of a requested and a locked dependency list (`None`: the list is absent,
 /// JSON `null`).
@@ -126,16 +127,16 @@ fn list(out: &mut String, deps: Option<&[Dependency]>) {
 
 fn dependency(out: &mut String, d: &Dependency) {
     out.push_str("{\"name\":");
-    go_string(out, &d.name);
+    go_json_string(out, &d.name, true);
     if !d.version.is_empty() {
         out.push_str(",\"version\":");
-        go_string(out, &d.version);
+        go_json_string(out, &d.version, true);
     }
     out.push_str(",\"repository\":");
-    go_string(out, &d.repository);
+    go_json_string(out, &d.repository, true);
     if !d.condition.is_empty() {
         out.push_str(",\"condition\":");
-        go_string(out, &d.condition);
+        go_json_string(out, &d.condition, true);
     }
     if !d.tags.is_empty() {
         out.push_str(",\"tags\":[");
@@ -143,7 +144,7 @@ fn dependency(out: &mut String, d: &Dependency) {
             if i > 0 {
                 out.push(',');
             }
-            go_string(out, t);
+            go_json_string(out, t, true);
         }
         out.push(']');
     }
@@ -157,12 +158,12 @@ fn dependency(out: &mut String, d: &Dependency) {
                 out.push(',');
             }
             match iv {
-                ImportValue::Exports(s) => go_string(out, s),
+                ImportValue::Exports(s) => go_json_string(out, s, true),
                 ImportValue::Pair { child, parent } => {
                     out.push_str("{\"child\":");
-                    go_string(out, child);
+                    go_json_string(out, child, true);
                     out.push_str(",\"parent\":");
-                    go_string(out, parent);
+                    go_json_string(out, parent, true);
                     out.push('}');
                 }
             }
@@ -171,50 +172,15 @@ fn dependency(out: &mut String, d: &Dependency) {
     }
     if !d.alias.is_empty() {
         out.push_str(",\"alias\":");
-        go_string(out, &d.alias);
+        go_json_string(out, &d.alias, true);
     }
     out.push('}');
-}
-
-/// A JSON string as Go's `encoding/json` writes it (HTML-safe escaping on).
-fn go_string(out: &mut String, s: &str) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '<' | '>' | '&' | '\u{0}'..='\u{1f}' => {
-                let b = c as u8;
-                out.push_str("\\u00");
-                out.push(HEX[(b >> 4) as usize] as char);
-                out.push(HEX[(b & 0xF) as usize] as char);
-            }
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn dep(name: &str, version: &str, repository: &str) -> Dependency {
-        Dependency {
-            name: name.into(),
-            version: version.into(),
-            repository: repository.into(),
-            ..Default::default()
-        }
-    }
+    use crate::dependency::test_dependency as dep;
 
     fn json(d: &Dependency) -> String {
         let mut s = String::new();
@@ -247,13 +213,6 @@ mod tests {
     }
 
     #[test]
-    fn go_string_escapes() {
-        let mut s = String::new();
-        go_string(&mut s, "a\"b\\c\n\r\t\u{8}\u{c}\u{1}\u{1f}é\u{2028}\u{2029}😀");
-        assert_eq!(s, r#""a\"b\\c\n\r\t\b\f\u0001\u001fé\u2028\u2029😀""#);
-    }
-
-    #[test]
     fn null_and_empty_lists() {
         // Go marshals a nil slice as null.
         assert_eq!(lock_json(None, Some(&[])), "[null,[]]");
@@ -265,24 +224,6 @@ mod tests {
         );
         assert!(lock_digest(None, None).starts_with("sha256:"));
         assert_eq!(lock_digest(None, None).len(), 7 + 64);
-    }
-
-    proptest::proptest! {
-        /// Go's encoder writes what serde_json writes, except for its HTML-safe escapes of
-        /// `<`, `>`, `&` and of U+2028/U+2029.
-        #[test]
-        fn go_strings_are_json_with_html_escapes(s in "(?s).{0,40}") {
-            let mut got = String::new();
-            go_string(&mut got, &s);
-            let want = serde_json::to_string(&s)
-                .unwrap()
-                .replace('<', "\\u003c")
-                .replace('>', "\\u003e")
-                .replace('&', "\\u0026")
-                .replace('\u{2028}', "\\u2028")
-                .replace('\u{2029}', "\\u2029");
-            proptest::prop_assert_eq!(got, want);
-        }
     }
 
     #[test]

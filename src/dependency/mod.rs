@@ -34,3 +34,14 @@ pub use remote::RepoAccess;
 pub use resolve::{Context, Locked, Origin};
 pub use source::{InMemory, IndexVersion, Offline, Package, Repositories};
 pub use update::{Outcome, build, update};
+
+/// A dependency with only a name, version and repository, for unit tests.
+#[cfg(test)]
+fn test_dependency(name: &str, version: &str, repository: &str) -> crate::chart::Dependency {
+    crate::chart::Dependency {
+        name: name.into(),
+        version: version.into(),
+        repository: repository.into(),
+        ..Default::default()
+    }
+}

@@ -236,20 +236,12 @@ pub(crate) fn find_version<'a>(versions: &'a [IndexVersion], version: &str) -> O
 mod tests {
     use super::*;
     use crate::dependency::source::InMemory;
+    use crate::dependency::test_dependency as dep;
 
     fn ctx() -> Context {
         Context {
             dir: PathBuf::from("/nonexistent/app"),
             file: "app/Chart.yaml".into(),
-        }
-    }
-
-    fn dep(name: &str, version: &str, repository: &str) -> Dependency {
-        Dependency {
-            name: name.into(),
-            version: version.into(),
-            repository: repository.into(),
-            ..Default::default()
         }
     }
 

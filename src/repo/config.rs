@@ -243,21 +243,19 @@ pub fn write_atomically(path: &Path, bytes: &[u8], private: bool) -> Result<(), 
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     fs_err::create_dir_all(dir).map_err(|e| Error::io(dir, &e))?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".rudder-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(|e| Error::io(dir, &e))?;
-    tmp.write_all(bytes).map_err(|e| Error::io(path, &e))?;
-    tmp.as_file().sync_all().map_err(|e| Error::io(path, &e))?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".rudder-").suffix(".tmp");
+    // tempfile creates 0600 files; a plain file is created 0666 less the umask (0644 as a
+    // rule), as `open(2)` makes it.
     #[cfg(unix)]
     if !private {
-        use std::os::unix::fs::PermissionsExt;
-        // tempfile creates 0600 files; a plain file gets the usual 0644.
-        let _ = tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644));
+        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
     }
     #[cfg(not(unix))]
     let _ = private;
+    let mut tmp = builder.tempfile_in(dir).map_err(|e| Error::io(dir, &e))?;
+    tmp.write_all(bytes).map_err(|e| Error::io(path, &e))?;
+    tmp.as_file().sync_all().map_err(|e| Error::io(path, &e))?;
     tmp.persist(path).map_err(|e| Error::io(path, &e.error))?;
     Ok(())
 }

@@ -310,22 +310,14 @@ mod tests {
             "http://h/charts/index.yaml"
         );
         assert_eq!(index_url("http://h?x=1").unwrap().as_str(), "http://h/index.yaml?x=1");
-        assert_eq!(
-            chart_url("http://h/charts", &cv("m-1.0.0.tgz")).unwrap(),
-            "http://h/charts/m-1.0.0.tgz"
-        );
-        assert_eq!(
-            chart_url("http://h/charts/", &cv("sub/m.tgz")).unwrap(),
-            "http://h/charts/sub/m.tgz"
-        );
-        assert_eq!(
-            chart_url("http://h/c", &cv("http://o/m.tgz")).unwrap(),
-            "http://o/m.tgz"
-        );
-        assert_eq!(
-            chart_url("http://h/c?t=1", &cv("m.tgz")).unwrap(),
-            "http://h/c/m.tgz?t=1"
-        );
+        for (repo, url, want) in [
+            ("http://h/charts", "m-1.0.0.tgz", "http://h/charts/m-1.0.0.tgz"),
+            ("http://h/charts/", "sub/m.tgz", "http://h/charts/sub/m.tgz"),
+            ("http://h/c", "http://o/m.tgz", "http://o/m.tgz"),
+            ("http://h/c?t=1", "m.tgz", "http://h/c/m.tgz?t=1"),
+        ] {
+            assert_eq!(chart_url(repo, &cv(url)).unwrap(), want, "{repo} + {url}");
+        }
     }
 
     #[test]

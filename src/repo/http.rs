@@ -87,6 +87,14 @@ pub(crate) trait Sink: Send {
     fn reset(&mut self) -> std::io::Result<()>;
 }
 
+/// One download's destination and bounds: at most `limit` bytes into `sink`, reporting to
+/// `progress`.
+pub(crate) struct Download<'a> {
+    pub limit: u64,
+    pub sink: &'a mut dyn Sink,
+    pub progress: Option<&'a Progress>,
+}
+
 impl Sink for Vec<u8> {
     fn write(&mut self, chunk: &[u8]) -> std::io::Result<()> {
         self.extend_from_slice(chunk);
@@ -305,23 +313,23 @@ impl Client {
     /// As [`Client::get_into`].
     pub fn get_bytes(&self, url: &str, limit: u64) -> Result<Vec<u8>, Error> {
         let mut out = Vec::new();
-        self.get_into(url, limit, &mut out, None)?;
+        let mut download = Download {
+            limit,
+            sink: &mut out,
+            progress: None,
+        };
+        self.get_into(url, &mut download)?;
         Ok(out)
     }
 
-    /// GETs `url` into `sink`, retrying as the module says; returns the byte count.
-    pub(crate) fn get_into(
-        &self,
-        url: &str,
-        limit: u64,
-        sink: &mut dyn Sink,
-        progress: Option<&Progress>,
-    ) -> Result<u64, Error> {
+    /// GETs `url` into the download's sink, retrying as the module says; returns the byte
+    /// count.
+    pub(crate) fn get_into(&self, url: &str, download: &mut Download<'_>) -> Result<u64, Error> {
         let start = parse_url(url)?;
         self.block_on(async {
             let mut attempt = 0u32;
             loop {
-                match self.attempt(&start, limit, &mut *sink, progress).await {
+                match self.attempt(&start, download).await {
                     Ok(n) => return Ok(n),
                     Err(Failure::Fatal(e)) => return Err(e),
                     Err(Failure::Retry(e, after)) => {
@@ -331,7 +339,7 @@ impl Client {
                         let wait = after.unwrap_or_else(|| self.opts.backoff.saturating_mul(1 << attempt.min(10)));
                         tokio::time::sleep(wait).await;
                         attempt += 1;
-                        sink.reset().map_err(|e| Error::Http {
+                        download.sink.reset().map_err(|e| Error::Http {
                             url: redact(url),
                             message: format!("writing the download: {e}"),
                         })?;
@@ -341,13 +349,8 @@ impl Client {
         })
     }
 
-    async fn attempt(
-        &self,
-        start: &Url,
-        limit: u64,
-        sink: &mut dyn Sink,
-        progress: Option<&Progress>,
-    ) -> Result<u64, Failure> {
+    async fn attempt(&self, start: &Url, download: &mut Download<'_>) -> Result<u64, Failure> {
+        let limit = download.limit;
         let mut url = start.clone();
         let mut hops = 0;
         let mut resp = loop {
@@ -441,13 +444,13 @@ impl Client {
             if got > limit {
                 return Err(Failure::Fatal(Error::TooLarge { url: shown, limit }));
             }
-            sink.write(&chunk).map_err(|e| {
+            download.sink.write(&chunk).map_err(|e| {
                 Failure::Fatal(Error::Http {
                     url: shown.clone(),
                     message: format!("writing the download: {e}"),
                 })
             })?;
-            if let Some(p) = progress {
+            if let Some(p) = download.progress {
                 p(got, total);
             }
         }

@@ -13,7 +13,7 @@ use std::path::Path;
 use sha2::{Digest, Sha256};
 
 use super::Error;
-use super::http::{Client, Progress, Sink, redact};
+use super::http::{Client, Download, Progress, Sink, redact};
 
 /// The largest package downloaded, in bytes (Helm's cap on a decompressed chart).
 pub const MAX_PACKAGE_BYTES: u64 = 100 << 20;
@@ -182,7 +182,14 @@ pub fn download_verified(
         file,
         hasher: Sha256::new(),
     };
-    client.get_into(url, MAX_PACKAGE_BYTES, &mut sink, progress)?;
+    client.get_into(
+        url,
+        &mut Download {
+            limit: MAX_PACKAGE_BYTES,
+            sink: &mut sink,
+            progress,
+        },
+    )?;
     let HashingFile { mut file, hasher } = sink;
     file.flush().map_err(|e| Error::io(file.path(), &e))?;
     let actual = hex(&hasher.finalize());

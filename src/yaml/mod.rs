@@ -4,6 +4,7 @@
 //! Must not know about Kubernetes. The YAML crate used underneath stays private here.
 
 mod emit;
+mod gojson;
 mod keyorder;
 mod number;
 mod parse;
@@ -13,6 +14,7 @@ mod timestamp;
 mod value;
 
 pub use emit::{ensure_printable, to_stream, to_string};
+pub use gojson::go_json_string;
 pub use keyorder::key_less;
 pub use parse::{Dialect, Limits, ParseError, ParsedDoc, parse_bytes, parse_stream, parse_stream_with_limits};
 pub use value::{Map, Value};

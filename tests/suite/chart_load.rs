@@ -193,7 +193,7 @@ fn show_values_readme_crds_all() {
 
 #[test]
 fn show_help() {
-    insta::assert_snapshot!(crate::chart_values::help_text(&["show", "--help"]));
+    insta::assert_snapshot!(crate::support::help_text(&["show", "--help"]));
 }
 
 /// As Helm: a file directly in charts/ that is not a .tgz is read as a chart and fails.

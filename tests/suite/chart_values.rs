@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::support::{cases, root, rudder};
+use crate::support::{cases, help_text, root, rudder};
 
 /// Numbers compare by value (Helm prints float64s, rudder int64s), the rest structurally.
 fn same(a: &serde_json::Value, b: &serde_json::Value) -> bool {
@@ -179,15 +179,4 @@ fn yaml_output_is_the_canonical_emitter() {
 #[test]
 fn values_help() {
     insta::assert_snapshot!(help_text(&["values", "--help"]));
-}
-
-/// `--help` of a subcommand at a fixed width (clap wraps to $COLUMNS).
-pub fn help_text(args: &[&str]) -> String {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_rudder"))
-        .args(args)
-        .env("COLUMNS", "100")
-        .output()
-        .expect("run rudder");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).unwrap()
 }

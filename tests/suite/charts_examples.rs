@@ -51,13 +51,39 @@ fn example_charts_render_as_their_goldens() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
-/// Every chart under `charts/` renders with its defaults and its output parses as YAML objects.
+/// The example charts: every `charts/NAME` with a Chart.yaml, with no extra arguments, and
+/// every part of an umbrella kept in `charts/NAME-parts/PART` (the sources its
+/// `file://../NAME-parts/PART` dependencies are packaged from), with the umbrella's values
+/// file, whose `global` block they read (the database passwords are `required`).
+fn example_charts() -> Vec<(String, Vec<String>)> {
+    let mut out = Vec::new();
+    for dir in cases(&root().join("charts")) {
+        let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+        if dir.join("Chart.yaml").is_file() {
+            out.push((format!("charts/{name}"), Vec::new()));
+            continue;
+        }
+        let umbrella = name
+            .strip_suffix("-parts")
+            .unwrap_or_else(|| panic!("charts/{name}: not a chart"));
+        let values = format!("charts/{umbrella}/values.yaml");
+        assert!(root().join(&values).is_file(), "charts/{name}: no {values}");
+        for part in cases(&dir) {
+            let part = part.file_name().unwrap().to_string_lossy().into_owned();
+            out.push((format!("charts/{name}/{part}"), vec!["-f".into(), values.clone()]));
+        }
+    }
+    assert!(out.len() >= 10, "{out:?}");
+    out
+}
+
+/// Every example chart renders with its defaults and its output parses as YAML objects.
 #[test]
 fn every_example_chart_renders_with_defaults() {
-    for chart in cases(&root().join("charts")) {
-        let name = chart.file_name().unwrap().to_string_lossy().into_owned();
-        let path = format!("charts/{name}");
-        let out = rudder(&root(), &["template", "example", &path]);
+    for (path, extra) in example_charts() {
+        let mut args = vec!["template", "example", &path];
+        args.extend(extra.iter().map(String::as_str));
+        let out = rudder(&root(), &args);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(out.status.success(), "{path}: {stderr}");
         let docs = parse_stream(&String::from_utf8_lossy(&out.stdout), Dialect::Kustomize, &path).unwrap();
@@ -222,16 +248,13 @@ fn example_chart_notes_render_as_their_goldens() {
     );
 }
 
-/// Every chart under `charts/` lints clean, once `rudder lint` exists (it lands from another
-/// branch; until then this checks nothing).
+/// Every example chart (umbrella parts included) lints clean.
 #[test]
-fn every_example_chart_lints_clean_once_lint_exists() {
-    if !rudder(&root(), &["lint", "--help"]).status.success() {
-        return;
-    }
-    for chart in cases(&root().join("charts")) {
-        let path = format!("charts/{}", chart.file_name().unwrap().to_string_lossy());
-        let out = rudder(&root(), &["lint", &path]);
+fn every_example_chart_lints_clean() {
+    for (path, extra) in example_charts() {
+        let mut args = vec!["lint", &path];
+        args.extend(extra.iter().map(String::as_str));
+        let out = rudder(&root(), &args);
         let text = String::from_utf8_lossy(&out.stdout);
         assert!(
             out.status.success(),

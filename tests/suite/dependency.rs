@@ -4,7 +4,7 @@
 //! writes, and a repository served on 127.0.0.1 by the test itself (constraint resolution,
 //! verified downloads, a tampered package refused with `charts/` unchanged).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -148,36 +148,14 @@ fn lock_digests_match_go_and_helm() {
     assert_eq!(helm_checked, 2);
 }
 
-/// The umbrella chart keeps its subcharts in charts/ (`repository: ""`): its committed
-/// Chart.lock is in sync, `build` and `update` work offline and change nothing, and every
-/// dependency lists as Helm lists a subchart directory.
+/// The umbrella chart as Helm users keep one: its parts' sources in charts/stack-parts/,
+/// depended on as `file://../stack-parts/NAME`, packaged into the committed
+/// charts/stack/charts/NAME-1.0.0.tgz with a Chart.lock whose digest is Go's. On a copy,
+/// `build` restores every archive byte for byte from the lock (packaging is reproducible),
+/// `update` then changes nothing, and `list` reports every dependency ok.
 #[test]
 fn stack_chart_is_locked() {
-    let stack = root().join("charts/stack");
-    let lock = read(&stack.join("Chart.lock"));
-    let cases = read(&root().join("fixtures/dependency/digest/expected.txt"));
-    let stack_digest = cases
-        .lines()
-        .find_map(|l| l.strip_prefix("stack-local-subcharts "))
-        .and_then(|l| l.split(' ').next())
-        .unwrap();
-    assert!(lock.contains(&format!("digest: {stack_digest}\n")), "{lock}");
-
-    let tmp = tempfile::tempdir().unwrap();
-    let copy = tmp.path().join("stack");
-    copy_dir(&stack, &copy);
-    let before = snapshot(&copy);
-    let out = ok(&run(tmp.path(), tmp.path(), &["dependency", "build", "stack"]));
-    assert!(
-        out.starts_with("Saving 7 charts\nDependency mysql did not declare a repository."),
-        "{out}"
-    );
-    ok(&run(tmp.path(), tmp.path(), &["dependency", "update", "stack"]));
-    assert!(snapshot(&copy) == before, "build/update changed the chart");
-
-    let list = ok(&run(&root(), tmp.path(), &["dependency", "list", "charts/stack"]));
-    let mut want = String::from("NAME      \tVERSION\tREPOSITORY\tSTATUS  \n");
-    for n in [
+    const PARTS: [&str; 7] = [
         "mysql",
         "wordpress",
         "phpmyadmin",
@@ -185,11 +163,96 @@ fn stack_chart_is_locked() {
         "ftps",
         "influxdb",
         "grafana",
-    ] {
-        want.push_str(&format!("{n:<10}\t1.0.0  \t          \tunpacked\n"));
+    ];
+    let stack = root().join("charts/stack");
+    let lock = read(&stack.join("Chart.lock"));
+    let cases = read(&root().join("fixtures/dependency/digest/expected.txt"));
+    let stack_digest = cases
+        .lines()
+        .find_map(|l| l.strip_prefix("stack-file-parts "))
+        .and_then(|l| l.split(' ').next())
+        .unwrap();
+    assert!(lock.contains(&format!("digest: {stack_digest}\n")), "{lock}");
+    let committed = snapshot(&stack.join("charts"));
+    let archives: Vec<String> = PARTS.iter().map(|n| format!("{n}-1.0.0.tgz")).collect();
+    assert_eq!(
+        committed.keys().collect::<BTreeSet<_>>(),
+        archives.iter().collect(),
+        "charts/stack/charts"
+    );
+
+    let tmp = tempfile::tempdir().unwrap();
+    copy_dir(&stack, &tmp.path().join("charts/stack"));
+    copy_dir(
+        &root().join("charts/stack-parts"),
+        &tmp.path().join("charts/stack-parts"),
+    );
+    let copy = tmp.path().join("charts/stack");
+    std::fs::remove_dir_all(copy.join("charts")).unwrap();
+    let out = ok(&run(tmp.path(), tmp.path(), &["dependency", "build", "charts/stack"]));
+    assert!(
+        out.starts_with("Saving 7 charts\nPackaging mysql from file://../stack-parts/mysql\n"),
+        "{out}"
+    );
+    let built = snapshot(&copy.join("charts"));
+    for name in &archives {
+        assert!(
+            built.get(name) == committed.get(name),
+            "{name}: not the committed bytes"
+        );
+    }
+    assert_eq!(built.len(), committed.len());
+    let before = snapshot(&copy);
+    // Without a lock, `update` writes the same one (but for its `generated` time), 0644 under
+    // umask 022 as Helm writes it (not a temporary file's 0600). A lock whose digest is
+    // unchanged is left alone, so it goes first.
+    std::fs::remove_file(copy.join("Chart.lock")).unwrap();
+    let update = Command::new("sh")
+        .args(["-c", "umask 022 && exec \"$0\" dependency update charts/stack"])
+        .arg(env!("CARGO_BIN_EXE_rudder"))
+        .current_dir(tmp.path())
+        .env("RUDDER_CONFIG_HOME", tmp.path().join("config"))
+        .env("RUDDER_CACHE_HOME", tmp.path().join("cache"))
+        .output()
+        .unwrap();
+    ok(&update);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(copy.join("Chart.lock")).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o644, "Chart.lock mode");
+    }
+    let after = snapshot(&copy);
+    assert!(after.keys().eq(before.keys()), "update changed the files");
+    let without_time = |bytes: &[u8]| -> String {
+        let text = String::from_utf8_lossy(bytes);
+        text.lines()
+            .filter(|l| !l.starts_with("generated: "))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    for (file, bytes) in &after {
+        if file == "Chart.lock" {
+            assert_eq!(without_time(bytes), without_time(&before[file]), "the new Chart.lock");
+        } else {
+            assert!(before[file] == *bytes, "update changed {file}");
+        }
+    }
+
+    let list = ok(&run(tmp.path(), tmp.path(), &["dependency", "list", "charts/stack"]));
+    let mut want = String::from("NAME      \tVERSION\tREPOSITORY                      \tSTATUS\n");
+    for n in PARTS {
+        want.push_str(&format!(
+            "{n:<10}\t1.0.0  \t{:<32}\tok    \n",
+            format!("file://../stack-parts/{n}")
+        ));
     }
     want.push('\n');
     assert_eq!(list, want);
+    assert_eq!(
+        ok(&run(&root(), tmp.path(), &["dependency", "list", "charts/stack"])),
+        want
+    );
 }
 
 /// `file://` dependencies: packaged into charts/ as NAME-VERSION.tgz (the bytes `rudder

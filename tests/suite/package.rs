@@ -38,6 +38,31 @@ fn same_input_same_sha256() {
     assert_eq!(Sha256::digest(&a).to_vec(), Sha256::digest(&b).to_vec());
 }
 
+/// The package is created 0666 less the umask, as Helm's `os.WriteFile` does: 0644 under the
+/// usual umask 022, 0640 under 027 (a temporary file's 0600 would hide it from a web server).
+#[cfg(unix)]
+#[test]
+fn package_mode_follows_the_umask() {
+    use std::os::unix::fs::PermissionsExt;
+    for (umask, want) in [("022", 0o644), ("027", 0o640)] {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!("umask {umask} && exec \"$0\" package minimal/chart -d \"$1\""))
+            .arg(env!("CARGO_BIN_EXE_rudder"))
+            .arg(tmp.path())
+            .current_dir(root().join("fixtures/chart-load"))
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let mode = std::fs::metadata(tmp.path().join("tiny-0.0.1.tgz"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, want, "umask {umask}");
+    }
+}
+
 #[test]
 fn version_and_app_version_overrides() {
     let (name, bytes) = package("minimal/chart", &["--version", "2.0.0", "--app-version", "v9"]);
@@ -65,5 +90,5 @@ fn version_and_app_version_overrides() {
 
 #[test]
 fn package_help() {
-    insta::assert_snapshot!(crate::chart_values::help_text(&["package", "--help"]));
+    insta::assert_snapshot!(crate::support::help_text(&["package", "--help"]));
 }

@@ -8,7 +8,7 @@ use std::process::{Command, Output, Stdio};
 use sha2::{Digest, Sha256};
 
 use crate::repo_server::{Route, Server};
-use crate::support::root;
+use crate::support::{help_text as help, root};
 
 /// Temporary config, cache and work directories, and a way to run rudder in them.
 struct Env {
@@ -99,8 +99,13 @@ impl Env {
 
     /// Packages charts/metallb at `version` into pkgs/.
     fn package_metallb(&self, version: &str) {
+        self.package_metallb_into(version, "pkgs");
+    }
+
+    /// Packages charts/metallb at `version` into `dir` (relative to the test's directory).
+    fn package_metallb_into(&self, version: &str, dir: &str) {
         let chart = root().join("charts/metallb");
-        let dest = self.path("pkgs");
+        let dest = self.path(dir);
         self.ok(&[
             "package",
             chart.to_str().unwrap(),
@@ -250,6 +255,37 @@ fn seed_workflow() {
     ]);
     assert_eq!(remote, direct);
     assert!(remote.contains("metallb/controller:v0.8.3"), "{remote}");
+    // `values` takes the same references (and --version) as `template` and `show`.
+    let old = env.path("pkgs/metallb-0.1.0.tgz");
+    let set = ["--set", "controller.tag=v0.8.3", "-o", "json"];
+    let remote = env.ok(&[&["values", "edu/metallb", "--version", "0.1.0"][..], &set].concat());
+    assert_eq!(remote, env.ok(&[&["values", old.to_str().unwrap()][..], &set].concat()));
+    assert!(remote.contains("\"tag\": \"v0.8.3\""), "{remote}");
+    // So does `lint`, with its values flags: the findings of the chart it was packaged from.
+    let local = root().join("charts/metallb");
+    let remote = env.run(&[
+        "lint",
+        "edu/metallb",
+        "--version",
+        "0.1.0",
+        "--set",
+        "controller.tag=latest",
+    ]);
+    let direct = env.run(&["lint", local.to_str().unwrap(), "--set", "controller.tag=latest"]);
+    assert_eq!(remote.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&remote.stdout),
+        String::from_utf8_lossy(&direct.stdout)
+    );
+    assert!(String::from_utf8_lossy(&remote.stdout).contains("(image-tag)"));
+    let bad = env.run(&["lint", "edu/metallb", "--set", "configmap.ipRange=nonsense"]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&bad.stdout)
+            .starts_with("[ERROR] edu/metallb/values.yaml: metallb: values do not match the schema"),
+        "{}",
+        String::from_utf8_lossy(&bad.stdout)
+    );
 
     // A package URL listed by a configured index is verified with that index's digest.
     let pkg_url = format!("{url}/metallb-0.1.0.tgz");
@@ -753,17 +789,7 @@ fn decompressed_size_is_capped_across_nested_archives() {
 fn repo_index_merge_and_subdirectories() {
     let env = Env::new();
     env.package_metallb("0.1.0");
-    std::fs::create_dir_all(env.path("pkgs/old")).unwrap();
-    let chart = root().join("charts/metallb");
-    let old = env.path("pkgs/old");
-    env.ok(&[
-        "package",
-        chart.to_str().unwrap(),
-        "-d",
-        old.to_str().unwrap(),
-        "--version",
-        "0.0.9",
-    ]);
+    env.package_metallb_into("0.0.9", "pkgs/old");
     std::fs::write(env.path("pkgs/not-a-chart.tgz"), b"junk").unwrap();
     let out = env.run(&[
         "repo",
@@ -820,16 +846,6 @@ fn bad_repository_arguments() {
     let err = env.fails(&["pull", "oci://r/c"]);
     assert!(err.contains("oci:// registries are not supported yet"), "{err}");
     assert!(!env.path("config/repositories.yaml").exists());
-}
-
-fn help(args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_rudder"))
-        .args(args)
-        .env("COLUMNS", "100")
-        .output()
-        .expect("run rudder");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).unwrap()
 }
 
 #[test]

@@ -17,6 +17,19 @@ pub fn rudder(dir: &Path, args: &[&str]) -> Output {
         .expect("run rudder")
 }
 
+/// `rudder ARGS` (a `--help`) run from the project root at a fixed width (clap wraps help
+/// text to the terminal, or $COLUMNS): its standard output, the command having succeeded.
+pub fn help_text(args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_rudder"))
+        .args(args)
+        .current_dir(root())
+        .env("COLUMNS", "100")
+        .output()
+        .expect("run rudder");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
 /// Case directories directly under `dir`, sorted.
 pub fn cases(dir: &Path) -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = std::fs::read_dir(dir)

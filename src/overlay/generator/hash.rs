@@ -14,7 +14,7 @@
 
 use sha2::{Digest, Sha256};
 
-use crate::yaml::{Map, Value};
+use crate::yaml::{Map, Value, go_json_string};
 
 /// The ten-letter suffix for an object.
 ///
@@ -89,7 +89,7 @@ fn write_json(v: &Value, out: &mut String) -> Result<(), String> {
         Value::Int(i) => out.push_str(&go_float(*i as f64)?),
         Value::Uint(u) => out.push_str(&go_float(*u as f64)?),
         Value::Float(f) => out.push_str(&go_float(*f)?),
-        Value::String(s) => write_string(s, out),
+        Value::String(s) => go_json_string(out, s, true),
         Value::Seq(items) => {
             out.push('[');
             for (i, item) in items.iter().enumerate() {
@@ -108,7 +108,7 @@ fn write_json(v: &Value, out: &mut String) -> Result<(), String> {
                 if i > 0 {
                     out.push(',');
                 }
-                write_string(k, out);
+                go_json_string(out, k, true);
                 out.push(':');
                 write_json(&m[k], out)?;
             }
@@ -116,25 +116,6 @@ fn write_json(v: &Value, out: &mut String) -> Result<(), String> {
         }
     }
     Ok(())
-}
-
-fn write_string(s: &str, out: &mut String) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => out.push_str(&format!("\\u{:04x}", u32::from(c))),
-            c if u32::from(c) < 0x20 => out.push_str(&format!("\\u{:04x}", u32::from(c))),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
 }
 
 /// Go's float64 JSON form: plain decimal for 1e-6 <= |f| < 1e21, else `1e+21`/`1e-7`.

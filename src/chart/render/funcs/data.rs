@@ -49,7 +49,7 @@ fn write_json(out: &mut String, v: &Value, indent: Option<usize>, depth: usize, 
         Value::Int(i) => out.push_str(&i.to_string()),
         Value::Uint(u) => out.push_str(&u.to_string()),
         Value::Float(f) => out.push_str(&go_float(*f)),
-        Value::String(s) => json_string(out, s, html),
+        Value::String(s) => yaml::go_json_string(out, s, html),
         Value::Seq(items) => {
             if items.is_empty() {
                 out.push_str("[]");
@@ -79,7 +79,7 @@ fn write_json(out: &mut String, v: &Value, indent: Option<usize>, depth: usize, 
                     out.push(',');
                 }
                 newline(out, depth + 1);
-                json_string(out, k, html);
+                yaml::go_json_string(out, k, html);
                 out.push(':');
                 if indent.is_some() {
                     out.push(' ');
@@ -104,24 +104,6 @@ fn go_float(f: f64) -> String {
             s
         }
     }
-}
-
-fn json_string(out: &mut String, s: &str, html: bool) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '<' | '>' | '&' if html => out.push_str(&format!("\\u{:04x}", c as u32)),
-            '\u{2028}' | '\u{2029}' => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
 }
 
 fn error_map(message: String) -> JValue {
