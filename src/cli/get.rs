@@ -1,10 +1,9 @@
 //! `rudder get values|manifest|notes|hooks|all NAME`: what `helm get` prints.
 
-use rudder::release::{Releases, Revision, redact_secrets};
+use rudder::release::{Revision, redact_secrets};
 use rudder::yaml::{self, Value};
 
-use super::apply::ClusterArgs;
-use super::install::{connect, in_release};
+use super::release_args::{OutputArg, ReleaseCluster, ReleaseRef};
 use super::status::{Output, status_text, structured, write};
 
 /// Print part of a stored revision.
@@ -12,22 +11,18 @@ use super::status::{Output, status_text, structured, write};
 pub struct Args {
     #[arg(value_enum)]
     what: Part,
-    /// Release name.
-    name: String,
-    /// This revision instead of the latest.
-    #[arg(long, value_name = "N")]
-    revision: Option<u32>,
+    #[command(flatten)]
+    release: ReleaseRef,
     /// values: print the computed values (chart defaults included), not only the user-supplied ones.
     #[arg(short = 'a', long)]
     all: bool,
     /// manifest, hooks, all: print Secret values instead of <redacted>.
     #[arg(long)]
     show_secrets: bool,
-    /// values: output format (table prints a heading, then YAML).
-    #[arg(short = 'o', long, value_enum, default_value_t = Output::Table)]
-    output: Output,
     #[command(flatten)]
-    cluster: ClusterArgs,
+    output: OutputArg,
+    #[command(flatten)]
+    cluster: ReleaseCluster,
 }
 
 /// What to print.
@@ -46,11 +41,7 @@ enum Part {
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let (session, connect, namespace) = connect(&args.cluster)?;
-    let releases = Releases::new(&session, &connect, &namespace);
-    let rev = releases
-        .get(&args.name, args.revision)
-        .map_err(in_release("reading", &args.name))?;
+    let rev = args.release.read(&args.cluster)?;
     let secret = |t: &str| {
         if args.show_secrets {
             t.to_string()
@@ -59,7 +50,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         }
     };
     let text = match args.what {
-        Part::Values => values(&rev, args.all, args.output),
+        Part::Values => values(&rev, args.all, args.output.output),
         Part::Manifest => secret(&rev.body.manifest),
         Part::Notes => notes(&rev),
         Part::Hooks => secret(&hooks(&rev)),
