@@ -3,7 +3,7 @@
 use rudder::release::{Revision, redact_secrets};
 use rudder::yaml::{self, Value};
 
-use super::release_args::{OutputArg, ReleaseCluster, ReleaseRef};
+use super::release_args::{ReleaseRef, ShowArgs};
 use super::status::{Output, status_text, structured, write};
 
 /// Print part of a stored revision.
@@ -16,13 +16,8 @@ pub struct Args {
     /// values: print the computed values (chart defaults included), not only the user-supplied ones.
     #[arg(short = 'a', long)]
     all: bool,
-    /// manifest, hooks, all: print Secret values instead of <redacted>.
-    #[arg(long)]
-    show_secrets: bool,
     #[command(flatten)]
-    output: OutputArg,
-    #[command(flatten)]
-    cluster: ReleaseCluster,
+    show: ShowArgs,
 }
 
 /// What to print.
@@ -41,16 +36,16 @@ enum Part {
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let rev = args.release.read(&args.cluster)?;
+    let rev = args.release.read(&args.show.cluster)?;
     let secret = |t: &str| {
-        if args.show_secrets {
+        if args.show.show_secrets {
             t.to_string()
         } else {
             redact_secrets(t)
         }
     };
     let text = match args.what {
-        Part::Values => values(&rev, args.all, args.output.output),
+        Part::Values => values(&rev, args.all, args.show.output.output),
         Part::Manifest => secret(&rev.body.manifest),
         Part::Notes => notes(&rev),
         Part::Hooks => secret(&hooks(&rev)),

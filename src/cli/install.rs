@@ -11,22 +11,18 @@ use super::release_args::{ChartArgs, DeployArgs, in_release, show_event};
 pub struct Args {
     #[command(flatten)]
     chart: ChartArgs,
-    /// Create the release namespace if it does not exist.
-    #[arg(long)]
-    create_namespace: bool,
     #[command(flatten)]
     deploy: DeployArgs,
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let input = args.chart.input()?;
-    let (session, connect, namespace) = args.deploy.cluster.connect()?;
+    let (input, (session, connect, namespace)) = args.chart.load_and_connect(&args.deploy)?;
     let releases = Releases::new(&session, &connect, &namespace);
     let name = &args.chart.name;
     let opts = InstallOptions {
         name: name.clone(),
         chart: input,
-        create_namespace: args.create_namespace,
+        create_namespace: args.chart.create_namespace,
         deploy: args.deploy.options(),
     };
     let rev = releases

@@ -27,10 +27,13 @@ pub struct ReleaseCluster {
     pub cluster: ClusterArgs,
 }
 
+/// A session, the connection options (for the lock's renewal) and the release namespace.
+pub type Connected = (Session, ConnectOptions, String);
+
 impl ReleaseCluster {
     /// A session, the connection options (for the lock's renewal) and the release namespace
     /// (`-n`, else the kubeconfig context's).
-    pub fn connect(&self) -> anyhow::Result<(Session, ConnectOptions, String)> {
+    pub fn connect(&self) -> anyhow::Result<Connected> {
         let connect = ConnectOptions {
             kubeconfig: self.cluster.kubeconfig.clone(),
             context: self.cluster.kube_context.clone(),
@@ -43,6 +46,18 @@ impl ReleaseCluster {
             .unwrap_or_else(|| session.context_namespace().to_string());
         Ok((session, connect, namespace))
     }
+}
+
+/// `--show-secrets`, `-o` and the cluster flags of the commands that print a revision.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ShowArgs {
+    /// Show Secret values instead of <redacted> (manifests, hooks, diffs, -o json|yaml).
+    #[arg(long)]
+    pub show_secrets: bool,
+    #[command(flatten)]
+    pub output: OutputArg,
+    #[command(flatten)]
+    pub cluster: ReleaseCluster,
 }
 
 /// `-o table|json|yaml`.
@@ -93,21 +108,26 @@ pub struct ChartArgs {
     /// builds.
     #[arg(long, value_name = "OVERLAY_DIR")]
     pub post_render: Option<PathBuf>,
+    /// Create the release namespace if it does not exist (upgrade: with --install).
+    #[arg(long)]
+    pub create_namespace: bool,
 }
 
 impl ChartArgs {
-    /// Loads the chart (directory, .tgz, REPO/CHART or URL).
-    pub fn input(&self) -> anyhow::Result<ChartInput> {
+    /// Loads the chart (directory, .tgz, REPO/CHART or URL), then connects to the cluster of
+    /// `deploy`: the chart input, the release namespace's releases.
+    pub fn load_and_connect(&self, deploy: &DeployArgs) -> anyhow::Result<(ChartInput, Connected)> {
         let bar = Bar::new();
         let opts = self.fetch.to_options(&bar)?;
         let reference = &self.chart;
         let chart =
             pipeline::load_chart_ref(reference, &opts).with_context(|| format!("loading chart '{reference}'"))?;
-        Ok(ChartInput {
+        let input = ChartInput {
             chart,
             values: self.values.to_options(),
             post_render: self.post_render.clone(),
-        })
+        };
+        Ok((input, deploy.show.cluster.connect()?))
     }
 }
 
@@ -147,13 +167,8 @@ pub struct DeployArgs {
     /// Revisions to keep (0: all).
     #[arg(long, default_value_t = 10)]
     pub history_max: usize,
-    /// Show Secret values in the manifest and diffs printed (--dry-run, --diff, -o).
-    #[arg(long)]
-    pub show_secrets: bool,
     #[command(flatten)]
-    pub output: OutputArg,
-    #[command(flatten)]
-    pub cluster: ReleaseCluster,
+    pub show: ShowArgs,
 }
 
 impl DeployArgs {
@@ -164,7 +179,7 @@ impl DeployArgs {
             atomic: self.atomic,
             dry_run: self.dry_run,
             diff: false,
-            show_secrets: self.show_secrets,
+            show_secrets: self.show.show_secrets,
             skip_crds: self.skip_crds,
             take_ownership: self.take_ownership,
             force_conflicts: self.force_conflicts,
@@ -178,12 +193,12 @@ impl DeployArgs {
 
     /// Whether the status text goes to stdout (not a dry run, no -o json|yaml).
     pub fn says_done(&self) -> bool {
-        self.output.output == Output::Table && !self.dry_run
+        self.show.output.output == Output::Table && !self.dry_run
     }
 
     /// Prints the release's status the way `-o`, `--dry-run` and `--show-secrets` ask.
     pub fn print(&self, rev: &rudder::release::Revision) -> anyhow::Result<()> {
-        super::status::print_release(rev, self.output.output, self.dry_run, self.show_secrets)
+        super::status::print_release(rev, self.show.output.output, self.dry_run, self.show.show_secrets)
     }
 }
 

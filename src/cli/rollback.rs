@@ -21,7 +21,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let (session, connect, namespace) = args.deploy.cluster.connect()?;
+    let (session, connect, namespace) = args.deploy.show.cluster.connect()?;
     let releases = Releases::new(&session, &connect, &namespace);
     let mut deploy = args.deploy.options();
     deploy.diff = args.diff;

@@ -6,7 +6,7 @@ use std::io::Write;
 use rudder::release::{Revision, display_time, redact_secrets};
 use serde_json::json;
 
-use super::release_args::{OutputArg, ReleaseCluster, ReleaseRef};
+use super::release_args::{ReleaseRef, ShowArgs};
 
 /// Show a release's status: its latest revision (or --revision), when it was deployed, its
 /// notes.
@@ -17,13 +17,8 @@ pub struct Args {
     /// Also print the revision's description.
     #[arg(long)]
     show_desc: bool,
-    /// Print the manifest and values with Secret values shown (with -o json|yaml).
-    #[arg(long)]
-    show_secrets: bool,
     #[command(flatten)]
-    output: OutputArg,
-    #[command(flatten)]
-    cluster: ReleaseCluster,
+    show: ShowArgs,
 }
 
 /// `-o`.
@@ -35,15 +30,15 @@ pub enum Output {
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let rev = args.release.read(&args.cluster)?;
-    let output = args.output.output;
+    let rev = args.release.read(&args.show.cluster)?;
+    let output = args.show.output.output;
     if output == Output::Table && args.show_desc {
         let mut text = status_text(&rev);
         let at = text.find("TEST SUITE:").unwrap_or(text.len());
         text.insert_str(at, &format!("DESCRIPTION: {}\n", rev.info.description));
         return write(&text);
     }
-    print_release(&rev, output, false, args.show_secrets)
+    print_release(&rev, output, false, args.show.show_secrets)
 }
 
 /// The status block, then (for a dry run) hooks and manifest; or the whole revision as JSON or

@@ -15,9 +15,6 @@ pub struct Args {
     /// Install the release if it does not exist.
     #[arg(short = 'i', long)]
     install: bool,
-    /// With --install: create the release namespace if it does not exist.
-    #[arg(long)]
-    create_namespace: bool,
     /// Start from the last release's values and merge the given ones over them.
     #[arg(long, group = "values_mode")]
     reuse_values: bool,
@@ -35,8 +32,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let input = args.chart.input()?;
-    let (session, connect, namespace) = args.deploy.cluster.connect()?;
+    let (input, (session, connect, namespace)) = args.chart.load_and_connect(&args.deploy)?;
     let releases = Releases::new(&session, &connect, &namespace);
     let values_mode = if args.reuse_values {
         ValuesMode::Reuse
@@ -55,7 +51,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         chart: input,
         install: args.install,
         values_mode,
-        create_namespace: args.create_namespace,
+        create_namespace: args.chart.create_namespace,
         deploy,
     };
     let rev = releases

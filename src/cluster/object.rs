@@ -68,14 +68,7 @@ impl Target {
 
 /// The label of a document not yet resolved: `kind.group/name` from its own fields.
 pub(crate) fn doc_label(doc: &Document) -> String {
-    let gvk = doc.gvk();
-    let kind = gvk.kind.to_lowercase();
-    let kind = if gvk.group.is_empty() {
-        kind
-    } else {
-        format!("{kind}.{}", gvk.group)
-    };
-    let label = format!("{kind}/{}", doc.name().unwrap_or(""));
+    let label = doc.label();
     match doc.namespace() {
         Some(ns) => format!("{label} (namespace {ns})"),
         None => label,

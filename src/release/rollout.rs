@@ -147,7 +147,7 @@ impl<'s> Releases<'s> {
                 Owner::Nobody => "belongs to no release".to_string(),
             };
             return Err(Error::Owned {
-                object: manifest::label(doc),
+                object: doc.label(),
                 owner,
                 release: name.to_string(),
             });
@@ -180,7 +180,7 @@ impl<'s> Releases<'s> {
             on_event(&Event::Diff(text));
         }
         for d in manifest::dropped(&plan.previous, &plan.docs, &self.namespace) {
-            let l = manifest::label(&d);
+            let l = d.label();
             on_event(&Event::Diff(format!("--- live/{l}\n+++ /dev/null\n(deleted)\n")));
         }
         Ok(())
@@ -365,34 +365,12 @@ pub(crate) fn live_docs(history: &[Revision]) -> Result<Vec<Document>, Error> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::record::{Body, ChartRecord, Info};
     use super::*;
 
     fn rev(version: u32, status: Status, manifest: &str) -> Revision {
-        Revision {
-            name: "r".into(),
-            namespace: "ns".into(),
-            version,
-            info: Info {
-                status,
-                first_deployed: String::new(),
-                last_deployed: String::new(),
-                deleted: None,
-                description: String::new(),
-            },
-            body: Body {
-                chart: ChartRecord {
-                    metadata: Default::default(),
-                    archive: String::new(),
-                },
-                config: Default::default(),
-                values: Default::default(),
-                manifest: manifest.into(),
-                crds: String::new(),
-                hooks: Vec::new(),
-                notes: None,
-            },
-        }
+        let mut rev = Revision::bare("r", version, status);
+        rev.body.manifest = manifest.into();
+        rev
     }
 
     fn cm(name: &str) -> String {
