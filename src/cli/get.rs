@@ -31,7 +31,7 @@ enum Part {
     Notes,
     /// The hook documents.
     Hooks,
-    /// Status, values, hooks, manifest and notes.
+    /// Status, user-supplied and computed values, hooks, manifest and notes.
     All,
 }
 
@@ -50,8 +50,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         Part::Notes => notes(&rev),
         Part::Hooks => secret(&hooks(&rev)),
         Part::All => format!(
-            "{}{}HOOKS:\n{}MANIFEST:\n{}{}",
+            "{}{}{}HOOKS:\n{}MANIFEST:\n{}{}",
             status_text(&rev).split("NOTES:\n").next().unwrap_or_default(),
+            values(&rev, false, Output::Table),
             values(&rev, true, Output::Table),
             secret(&hooks(&rev)),
             secret(&rev.body.manifest),

@@ -215,3 +215,31 @@ fn release_upgrade_install_decides_under_the_lock() {
     );
     assert_eq!(statuses(&srv, "u", ns), ["superseded", "deployed"]);
 }
+
+/// `list -A` orders releases by name as Helm does (not by namespace); `get all` prints the
+/// user-supplied and the computed values.
+#[test]
+fn release_list_order_and_get_all() {
+    let srv = TestServer::start();
+    let chart = crate::release::CHART;
+    rudder(&srv, &["install", "zeta", chart, "-n", "aaa", "--create-namespace"]).ok();
+    rudder(
+        &srv,
+        &[
+            "install",
+            "alpha",
+            chart,
+            "-n",
+            "zzz",
+            "--create-namespace",
+            "--set",
+            "gen=7",
+        ],
+    )
+    .ok();
+    let names = rudder(&srv, &["list", "-A", "-q"]).ok();
+    assert_eq!(names.stdout, "alpha\nzeta\n");
+    let all = rudder(&srv, &["get", "all", "alpha", "-n", "zzz"]).ok();
+    assert!(all.stdout.contains("USER-SUPPLIED VALUES:\ngen: 7\n"), "{}", all.stdout);
+    assert!(all.stdout.contains("COMPUTED VALUES:\n"), "{}", all.stdout);
+}
