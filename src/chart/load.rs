@@ -192,19 +192,7 @@ fn load_files_in(files: Vec<ChartFile>, source_name: &str, budget: &mut u64) -> 
     let mut metadata: Option<Metadata> = None;
     let mut requirements: Option<Value> = None;
     let mut helm2_files: Vec<ChartFile> = Vec::new();
-    let mut chart = Chart {
-        metadata: Metadata::default(),
-        values: Value::Map(Default::default()),
-        values_text: None,
-        schema: None,
-        schema_text: None,
-        lock: None,
-        templates: Vec::new(),
-        files: Vec::new(),
-        crds: Vec::new(),
-        dependencies: Vec::new(),
-        readme: None,
-    };
+    let mut chart = Chart::new(Metadata::default());
     let mut subcharts: BTreeMap<String, Vec<ChartFile>> = BTreeMap::new();
     for f in files {
         match f.name.as_str() {

@@ -61,6 +61,23 @@ pub struct ChartFile {
 }
 
 impl Chart {
+    /// A chart with `metadata` and nothing else: no templates or files, empty values.
+    pub fn new(metadata: Metadata) -> Chart {
+        Chart {
+            metadata,
+            values: Value::Map(Default::default()),
+            values_text: None,
+            schema: None,
+            schema_text: None,
+            lock: None,
+            templates: Vec::new(),
+            files: Vec::new(),
+            crds: Vec::new(),
+            dependencies: Vec::new(),
+            readme: None,
+        }
+    }
+
     /// The chart's name from `Chart.yaml`.
     pub fn name(&self) -> &str {
         &self.metadata.name

@@ -96,6 +96,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let (docs, session) = args.objects.read_and_connect()?;
     let opts = ApplyOptions {
         namespace: args.objects.cluster.namespace.clone(),
+        namespace_is_default: false,
         force_conflicts: args.force_conflicts,
         dry_run: args.dry_run == "server",
         prune_selector: if args.prune { args.selector.clone() } else { None },

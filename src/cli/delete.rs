@@ -29,6 +29,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let (docs, session) = args.objects.read_and_connect()?;
     let opts = DeleteOptions {
         namespace: args.objects.cluster.namespace.clone(),
+        namespace_is_default: false,
         ignore_not_found: args.ignore_not_found,
         wait: args.wait.then_some(args.timeout),
     };

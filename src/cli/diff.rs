@@ -35,6 +35,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         &docs,
         &DiffOptions {
             namespace: args.objects.cluster.namespace.clone(),
+            namespace_is_default: false,
             force_conflicts: args.force_conflicts,
         },
     )?;

@@ -1,10 +1,9 @@
 //! `rudder get values|manifest|notes|hooks|all NAME`: what `helm get` prints.
 
-use rudder::release::{Releases, Revision, redact_secrets};
+use rudder::release::{Revision, redact_secrets};
 use rudder::yaml::{self, Value};
 
-use super::apply::ClusterArgs;
-use super::install::{connect, in_release};
+use super::release_args::{ReleaseRef, ShowArgs};
 use super::status::{Output, status_text, structured, write};
 
 /// Print part of a stored revision.
@@ -12,22 +11,13 @@ use super::status::{Output, status_text, structured, write};
 pub struct Args {
     #[arg(value_enum)]
     what: Part,
-    /// Release name.
-    name: String,
-    /// This revision instead of the latest.
-    #[arg(long, value_name = "N")]
-    revision: Option<u32>,
+    #[command(flatten)]
+    release: ReleaseRef,
     /// values: print the computed values (chart defaults included), not only the user-supplied ones.
     #[arg(short = 'a', long)]
     all: bool,
-    /// manifest, hooks, all: print Secret values instead of <redacted>.
-    #[arg(long)]
-    show_secrets: bool,
-    /// values: output format (table prints a heading, then YAML).
-    #[arg(short = 'o', long, value_enum, default_value_t = Output::Table)]
-    output: Output,
     #[command(flatten)]
-    cluster: ClusterArgs,
+    show: ShowArgs,
 }
 
 /// What to print.
@@ -41,31 +31,28 @@ enum Part {
     Notes,
     /// The hook documents.
     Hooks,
-    /// Status, values, hooks, manifest and notes.
+    /// Status, user-supplied and computed values, hooks, manifest and notes.
     All,
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let (session, connect, namespace) = connect(&args.cluster)?;
-    let releases = Releases::new(&session, &connect, &namespace);
-    let rev = releases
-        .get(&args.name, args.revision)
-        .map_err(in_release("reading", &args.name))?;
+    let rev = args.release.read(&args.show.cluster)?;
     let secret = |t: &str| {
-        if args.show_secrets {
+        if args.show.show_secrets {
             t.to_string()
         } else {
             redact_secrets(t)
         }
     };
     let text = match args.what {
-        Part::Values => values(&rev, args.all, args.output),
+        Part::Values => values(&rev, args.all, args.show.output.output),
         Part::Manifest => secret(&rev.body.manifest),
         Part::Notes => notes(&rev),
         Part::Hooks => secret(&hooks(&rev)),
         Part::All => format!(
-            "{}{}HOOKS:\n{}MANIFEST:\n{}{}",
+            "{}{}{}HOOKS:\n{}MANIFEST:\n{}{}",
             status_text(&rev).split("NOTES:\n").next().unwrap_or_default(),
+            values(&rev, false, Output::Table),
             values(&rev, true, Output::Table),
             secret(&hooks(&rev)),
             secret(&rev.body.manifest),

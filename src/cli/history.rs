@@ -3,9 +3,8 @@
 use rudder::release::{Releases, display_time};
 use serde_json::json;
 
-use super::apply::ClusterArgs;
-use super::install::{connect, in_release};
 use super::list::columns;
+use super::release_args::{OutputArg, ReleaseCluster, in_release};
 use super::status::{Output, structured, write};
 
 /// Show a release's revisions: REVISION, UPDATED, STATUS, CHART, APP VERSION, DESCRIPTION.
@@ -16,21 +15,20 @@ pub struct Args {
     /// Show at most this many revisions (the latest ones).
     #[arg(long, default_value_t = 256)]
     max: usize,
-    /// Output format: table, json or yaml.
-    #[arg(short = 'o', long, value_enum, default_value_t = Output::Table)]
-    output: Output,
     #[command(flatten)]
-    cluster: ClusterArgs,
+    output: OutputArg,
+    #[command(flatten)]
+    cluster: ReleaseCluster,
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let (session, connect, namespace) = connect(&args.cluster)?;
+    let (session, connect, namespace) = args.cluster.connect()?;
     let releases = Releases::new(&session, &connect, &namespace);
     let history = releases
         .history(&args.name)
         .map_err(in_release("reading", &args.name))?;
     let shown = &history[history.len().saturating_sub(args.max)..];
-    match args.output {
+    match args.output.output {
         Output::Table => {
             let mut rows = vec![
                 ["REVISION", "UPDATED", "STATUS", "CHART", "APP VERSION", "DESCRIPTION"]

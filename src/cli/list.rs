@@ -2,8 +2,7 @@
 
 use rudder::release;
 
-use super::apply::ClusterArgs;
-use super::install::connect;
+use super::release_args::{OutputArg, ReleaseCluster};
 use super::status::{Output, structured, write};
 
 /// List releases: the latest revision of each, in the release namespace (or all with -A).
@@ -18,21 +17,20 @@ pub struct Args {
     /// Print release names only.
     #[arg(short = 'q', long)]
     short: bool,
-    /// Output format: table, json or yaml.
-    #[arg(short = 'o', long, value_enum, default_value_t = Output::Table)]
-    output: Output,
     #[command(flatten)]
-    cluster: ClusterArgs,
+    output: OutputArg,
+    #[command(flatten)]
+    cluster: ReleaseCluster,
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let (session, _, namespace) = connect(&args.cluster)?;
+    let (session, _, namespace) = args.cluster.connect()?;
     let scope = (!args.all_namespaces).then_some(namespace.as_str());
     let rows = release::list(&session, scope, args.all)?;
     if args.short {
         return write(&rows.iter().map(|r| format!("{}\n", r.name)).collect::<String>());
     }
-    match args.output {
+    match args.output.output {
         Output::Table => {
             let mut table = vec![
                 [

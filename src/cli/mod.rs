@@ -20,6 +20,7 @@ mod list;
 mod overlay;
 mod package;
 mod pull;
+mod release_args;
 mod repo;
 mod rollback;
 mod search;

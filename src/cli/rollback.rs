@@ -2,9 +2,7 @@
 
 use rudder::release::{Releases, RollbackOptions};
 
-use super::apply::ClusterArgs;
-use super::install::{DeployArgs, connect, in_release, show_event};
-use super::status::{Output, print_release};
+use super::release_args::{DeployArgs, in_release, show_event};
 
 /// Roll a release back to an earlier revision: its stored manifest is applied again (never
 /// re-rendered) as a new revision. Also recovers a release left pending by an interrupted
@@ -20,12 +18,10 @@ pub struct Args {
     diff: bool,
     #[command(flatten)]
     deploy: DeployArgs,
-    #[command(flatten)]
-    cluster: ClusterArgs,
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let (session, connect, namespace) = connect(&args.cluster)?;
+    let (session, connect, namespace) = args.deploy.show.cluster.connect()?;
     let releases = Releases::new(&session, &connect, &namespace);
     let mut deploy = args.deploy.options();
     deploy.diff = args.diff;
@@ -37,8 +33,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let rev = releases
         .rollback(&opts, &mut show_event)
         .map_err(in_release("rolling back", &args.name))?;
-    if args.deploy.output == Output::Table && !args.deploy.dry_run {
+    if args.deploy.says_done() {
         println!("Rollback was a success! {}", rev.info.description);
     }
-    print_release(&rev, args.deploy.output, args.deploy.dry_run, args.deploy.show_secrets)
+    args.deploy.print(&rev)
 }

@@ -3,32 +3,22 @@
 
 use std::io::Write;
 
-use rudder::release::{Releases, Revision, display_time, redact_secrets};
+use rudder::release::{Revision, display_time, redact_secrets};
 use serde_json::json;
 
-use super::apply::ClusterArgs;
-use super::install::{connect, in_release};
+use super::release_args::{ReleaseRef, ShowArgs};
 
 /// Show a release's status: its latest revision (or --revision), when it was deployed, its
 /// notes.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Release name.
-    name: String,
-    /// Show this revision instead of the latest.
-    #[arg(long, value_name = "N")]
-    revision: Option<u32>,
+    #[command(flatten)]
+    release: ReleaseRef,
     /// Also print the revision's description.
     #[arg(long)]
     show_desc: bool,
-    /// Print the manifest and values with Secret values shown (with -o json|yaml).
-    #[arg(long)]
-    show_secrets: bool,
-    /// Output format: table (text), json or yaml.
-    #[arg(short = 'o', long, value_enum, default_value_t = Output::Table)]
-    output: Output,
     #[command(flatten)]
-    cluster: ClusterArgs,
+    show: ShowArgs,
 }
 
 /// `-o`.
@@ -40,22 +30,15 @@ pub enum Output {
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let (session, connect, namespace) = connect(&args.cluster)?;
-    let releases = Releases::new(&session, &connect, &namespace);
-    let mut rev = releases
-        .get(&args.name, args.revision)
-        .map_err(in_release("reading", &args.name))?;
-    // The last `rudder test` run, for the TEST SUITE section.
-    releases
-        .with_hook_runs(&mut rev)
-        .map_err(in_release("reading", &args.name))?;
-    if args.output == Output::Table && args.show_desc {
+    let rev = args.release.read(&args.show.cluster)?;
+    let output = args.show.output.output;
+    if output == Output::Table && args.show_desc {
         let mut text = status_text(&rev);
         let at = text.find("TEST SUITE:").unwrap_or(text.len());
         text.insert_str(at, &format!("DESCRIPTION: {}\n", rev.info.description));
         return write(&text);
     }
-    print_release(&rev, args.output, false, args.show_secrets)
+    print_release(&rev, output, false, args.show.show_secrets)
 }
 
 /// The status block, then (for a dry run) hooks and manifest; or the whole revision as JSON or

@@ -7,8 +7,8 @@ use anyhow::Context;
 use rudder::release::Releases;
 use rudder::release::hooks::{TestOptions, TestReport};
 
-use super::apply::{ClusterArgs, parse_duration};
-use super::install::connect;
+use super::apply::parse_duration;
+use super::release_args::ReleaseCluster;
 use super::status::status_text;
 
 /// Run a release's tests (its `test` hooks), as `helm test` does.
@@ -23,7 +23,7 @@ pub struct Args {
     /// The release to test.
     name: String,
     #[command(flatten)]
-    cluster: ClusterArgs,
+    cluster: ReleaseCluster,
     /// How long each test may take, e.g. 30s, 5m, 1h30m.
     #[arg(long, default_value = "5m", value_parser = parse_duration)]
     timeout: Duration,
@@ -37,7 +37,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let (session, connect, namespace) = connect(&args.cluster)?;
+    let (session, connect, namespace) = args.cluster.connect()?;
     let mut opts = TestOptions {
         timeout: args.timeout,
         include: Vec::new(),

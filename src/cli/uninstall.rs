@@ -4,8 +4,8 @@ use std::time::Duration;
 
 use rudder::release::{Releases, UninstallOptions};
 
-use super::apply::{ClusterArgs, parse_duration};
-use super::install::{connect, in_release, show_event};
+use super::apply::parse_duration;
+use super::release_args::{ReleaseCluster, in_release, show_event};
 
 /// Uninstall a release: delete its objects (not those annotated to keep, nor CRDs) and its
 /// revision records.
@@ -36,11 +36,11 @@ pub struct Args {
     #[arg(long)]
     description: Option<String>,
     #[command(flatten)]
-    cluster: ClusterArgs,
+    cluster: ReleaseCluster,
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let (session, connect, namespace) = connect(&args.cluster)?;
+    let (session, connect, namespace) = args.cluster.connect()?;
     let releases = Releases::new(&session, &connect, &namespace);
     for name in &args.names {
         let opts = UninstallOptions {

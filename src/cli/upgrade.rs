@@ -2,9 +2,7 @@
 
 use rudder::release::{Releases, UpgradeOptions, ValuesMode};
 
-use super::apply::ClusterArgs;
-use super::install::{ChartArgs, DeployArgs, connect, in_release, show_event};
-use super::status::{Output, print_release};
+use super::release_args::{ChartArgs, DeployArgs, in_release, show_event};
 
 /// Upgrade a release to a new chart or new values: render, record the next revision, apply it
 /// server-side and delete the objects the new manifest no longer has (unless annotated
@@ -12,18 +10,11 @@ use super::status::{Output, print_release};
 #[derive(Debug, clap::Args)]
 #[command(disable_version_flag = true)]
 pub struct Args {
-    /// Release name.
-    name: String,
-    /// The chart: a directory, a .tgz, REPO/CHART (see --version) or a package URL.
-    chart: String,
     #[command(flatten)]
-    chart_args: ChartArgs,
+    chart: ChartArgs,
     /// Install the release if it does not exist.
     #[arg(short = 'i', long)]
     install: bool,
-    /// With --install: create the release namespace if it does not exist.
-    #[arg(long)]
-    create_namespace: bool,
     /// Start from the last release's values and merge the given ones over them.
     #[arg(long, group = "values_mode")]
     reuse_values: bool,
@@ -38,13 +29,10 @@ pub struct Args {
     diff: bool,
     #[command(flatten)]
     deploy: DeployArgs,
-    #[command(flatten)]
-    cluster: ClusterArgs,
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let input = args.chart_args.input(&args.chart)?;
-    let (session, connect, namespace) = connect(&args.cluster)?;
+    let (input, (session, connect, namespace)) = args.chart.load_and_connect(&args.deploy)?;
     let releases = Releases::new(&session, &connect, &namespace);
     let values_mode = if args.reuse_values {
         ValuesMode::Reuse
@@ -55,25 +43,26 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     } else {
         ValuesMode::Default
     };
+    let name = &args.chart.name;
     let mut deploy = args.deploy.options();
     deploy.diff = args.diff;
     let opts = UpgradeOptions {
-        name: args.name.clone(),
+        name: name.clone(),
         chart: input,
         install: args.install,
         values_mode,
-        create_namespace: args.create_namespace,
+        create_namespace: args.chart.create_namespace,
         deploy,
     };
     let rev = releases
         .upgrade(&opts, &mut show_event)
-        .map_err(in_release("upgrading", &args.name))?;
-    if args.deploy.output == Output::Table && !args.deploy.dry_run {
+        .map_err(in_release("upgrading", name))?;
+    if args.deploy.says_done() {
         if rev.version == 1 {
-            println!("Release \"{}\" does not exist. Installing it now.", args.name);
+            println!("Release \"{name}\" does not exist. Installing it now.");
         } else {
-            println!("Release \"{}\" has been upgraded.", args.name);
+            println!("Release \"{name}\" has been upgraded.");
         }
     }
-    print_release(&rev, args.deploy.output, args.deploy.dry_run, args.deploy.show_secrets)
+    args.deploy.print(&rev)
 }

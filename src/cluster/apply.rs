@@ -22,8 +22,12 @@ const CRD_TIMEOUT: Duration = Duration::from_secs(60);
 /// Flags of `rudder apply`.
 #[derive(Debug, Clone, Default)]
 pub struct ApplyOptions {
-    /// `-n`: namespace for namespaced objects naming none; objects naming another one are refused.
+    /// `-n`: namespace for namespaced objects naming none; objects naming another one are refused
+    /// unless `namespace_is_default`.
     pub namespace: Option<String>,
+    /// `namespace` is only a default: objects naming another namespace go there (as Helm
+    /// applies a release's objects), instead of being refused as with kubectl's `-n`.
+    pub namespace_is_default: bool,
     /// Take ownership of fields other managers own (`--force-conflicts`).
     pub force_conflicts: bool,
     /// `--dry-run=server`: the server validates and merges but persists nothing.
@@ -111,7 +115,7 @@ async fn apply(
     opts: &ApplyOptions,
     on_event: &mut dyn FnMut(&ApplyEvent),
 ) -> Result<ApplyReport, ClusterError> {
-    let ns = NamespaceChoice::new(session, opts.namespace.as_deref());
+    let ns = NamespaceChoice::new(session, opts.namespace.as_deref(), opts.namespace_is_default);
     let all = install_order(docs);
     ensure_namespaces(session, &all, &ns).await?;
     let crd_count = all.iter().filter(|d| is_crd(d)).count();

@@ -15,6 +15,8 @@ use crate::resource::Document;
 #[derive(Debug, Clone, Default)]
 pub struct DeleteOptions {
     pub namespace: Option<String>,
+    /// As [`super::ApplyOptions::namespace_is_default`].
+    pub namespace_is_default: bool,
     /// Objects (or kinds) that do not exist are not errors.
     pub ignore_not_found: bool,
     /// `--wait`: wait this long until the objects are gone.
@@ -61,7 +63,7 @@ async fn delete(
     on_event: &mut dyn FnMut(&DeleteEvent),
     on_error: &mut dyn FnMut(&ClusterError),
 ) -> Result<usize, ClusterError> {
-    let ns = NamespaceChoice::new(session, opts.namespace.as_deref());
+    let ns = NamespaceChoice::new(session, opts.namespace.as_deref(), opts.namespace_is_default);
     let mut ordered = install_order(docs);
     ordered.reverse();
     ensure_namespaces(session, &ordered, &ns).await?;

@@ -15,6 +15,8 @@ use crate::yaml::{self, Value};
 #[derive(Debug, Clone, Default)]
 pub struct DiffOptions {
     pub namespace: Option<String>,
+    /// As [`super::ApplyOptions::namespace_is_default`].
+    pub namespace_is_default: bool,
     pub force_conflicts: bool,
 }
 
@@ -44,7 +46,7 @@ impl Session {
     /// A dry-run apply or a read failing (with the server's message and the object's name).
     pub fn diff(&self, docs: &[Document], opts: &DiffOptions) -> Result<Vec<ObjectDiff>, ClusterError> {
         self.block_on(async {
-            let ns = NamespaceChoice::new(self, opts.namespace.as_deref());
+            let ns = NamespaceChoice::new(self, opts.namespace.as_deref(), opts.namespace_is_default);
             let ordered = install_order(docs);
             ensure_namespaces(self, &ordered, &ns).await?;
             let mut out = Vec::new();

@@ -10,7 +10,8 @@ use super::session::Session;
 use crate::resource::{Document, Gvk, helm_install_index};
 
 /// The namespace for namespaced objects that name none, and whether it came from `-n` (then an object
-/// naming another namespace is an error, as in kubectl).
+/// naming another namespace is an error, as in kubectl; unless the caller asked for the namespace
+/// to be a default only, as releases do: Helm applies such objects in their own namespace).
 #[derive(Debug, Clone)]
 pub(crate) struct NamespaceChoice {
     pub namespace: String,
@@ -18,11 +19,11 @@ pub(crate) struct NamespaceChoice {
 }
 
 impl NamespaceChoice {
-    pub fn new(session: &Session, flag: Option<&str>) -> Self {
+    pub fn new(session: &Session, flag: Option<&str>, default_only: bool) -> Self {
         match flag {
             Some(ns) => NamespaceChoice {
                 namespace: ns.to_string(),
-                enforce: true,
+                enforce: !default_only,
             },
             None => NamespaceChoice {
                 namespace: session.context_namespace().to_string(),
@@ -67,14 +68,7 @@ impl Target {
 
 /// The label of a document not yet resolved: `kind.group/name` from its own fields.
 pub(crate) fn doc_label(doc: &Document) -> String {
-    let gvk = doc.gvk();
-    let kind = gvk.kind.to_lowercase();
-    let kind = if gvk.group.is_empty() {
-        kind
-    } else {
-        format!("{kind}.{}", gvk.group)
-    };
-    let label = format!("{kind}/{}", doc.name().unwrap_or(""));
+    let label = doc.label();
     match doc.namespace() {
         Some(ns) => format!("{label} (namespace {ns})"),
         None => label,

@@ -32,16 +32,34 @@ impl Releases<'_> {
     /// A name in use, the chart or values failing, an object owned by someone else, the lock
     /// held; a failed rollout ([`Error::Failed`], or [`Error::Undone`] with `atomic`).
     pub fn install(&self, opts: &InstallOptions, on_event: &mut dyn FnMut(&Event)) -> Result<Revision, Error> {
-        ensure_name(&opts.name)?;
-        if opts.create_namespace && !opts.deploy.dry_run {
-            self.ensure_namespace()?;
-        }
+        self.prepare_install(opts)?;
         let (lock, history) = if opts.deploy.dry_run {
             (None, self.store().history(&opts.name)?)
         } else {
             let (l, h) = self.begin(&opts.name, "install", opts.deploy.force, on_event)?;
             (Some(l), h)
         };
+        let out = self.install_locked(opts, &history, on_event);
+        drop(lock);
+        out
+    }
+
+    /// What comes before the lock: the name checked, the namespace created (`--create-namespace`).
+    pub(crate) fn prepare_install(&self, opts: &InstallOptions) -> Result<(), Error> {
+        ensure_name(&opts.name)?;
+        if opts.create_namespace && !opts.deploy.dry_run {
+            self.ensure_namespace()?;
+        }
+        Ok(())
+    }
+
+    /// Installs over `history`, read under the release's lock (held by the caller, unless a dry run).
+    pub(crate) fn install_locked(
+        &self,
+        opts: &InstallOptions,
+        history: &[Revision],
+        on_event: &mut dyn FnMut(&Event),
+    ) -> Result<Revision, Error> {
         if let Some(latest) = history.last()
             && !matches!(latest.info.status, Status::Uninstalled | Status::Failed)
         {
@@ -80,8 +98,7 @@ impl Releases<'_> {
         };
         self.ensure_owned(&opts.name, &plan.docs, &[], opts.deploy.take_ownership)?;
         let docs = plan.docs.clone();
-        let result = self.roll_out(plan, &opts.deploy, on_event);
-        let out = match result {
+        match self.roll_out(plan, &opts.deploy, on_event) {
             Ok(rev) => Ok(rev),
             Err(failed) => {
                 let (mut rev, e) = *failed;
@@ -108,9 +125,7 @@ impl Releases<'_> {
                     Err(failure("install", &rev, e))
                 }
             }
-        };
-        drop(lock);
-        out
+        }
     }
 
     /// Creates the release namespace when missing (`--create-namespace`).
@@ -202,6 +217,7 @@ impl Releases<'_> {
         let doomed: Vec<_> = docs.iter().filter(|d| !manifest::is_kept(d)).cloned().collect();
         let opts = crate::cluster::DeleteOptions {
             namespace: Some(self.namespace.clone()),
+            namespace_is_default: true,
             ignore_not_found: true,
             wait,
         };

@@ -148,18 +148,6 @@ pub fn owner(live: &serde_json::Value, name: &str, namespace: &str) -> Owner {
     Owner::Nobody
 }
 
-/// `deployment.apps/web`, for messages.
-pub fn label(doc: &Document) -> String {
-    let gvk = doc.gvk();
-    let kind = gvk.kind.to_lowercase();
-    let kind = if gvk.group.is_empty() {
-        kind
-    } else {
-        format!("{kind}.{}", gvk.group)
-    };
-    format!("{kind}/{}", doc.name().unwrap_or_default())
-}
-
 /// The manifest with the values of every Secret's `data` and `stringData` replaced by
 /// `<redacted>` (documents that are not Secrets are kept as they are, comments included).
 pub fn redact_secrets(text: &str) -> String {
@@ -267,7 +255,7 @@ mod tests {
             "new",
         )
         .unwrap();
-        let gone: Vec<String> = dropped(&old, &new, "prod").iter().map(label).collect();
+        let gone: Vec<String> = dropped(&old, &new, "prod").iter().map(Document::label).collect();
         assert_eq!(gone, ["secret/c"]);
     }
 

@@ -19,7 +19,8 @@ pub struct Listed {
     pub app_version: String,
 }
 
-/// The releases of `namespace` (`None`: every namespace), by namespace and name. Without
+/// The releases of `namespace` (`None`: every namespace), by name (then namespace), as Helm
+/// sorts them. Without
 /// `all`, releases whose latest revision is uninstalled (kept with `--keep-history`) are left out.
 ///
 /// # Errors
@@ -40,5 +41,6 @@ pub fn list(session: &Session, namespace: Option<&str>, all: bool) -> Result<Vec
             app_version: rev.app_version().to_string(),
         });
     }
+    out.sort_by(|a, b| (&a.name, &a.namespace).cmp(&(&b.name, &b.namespace)));
     Ok(out)
 }

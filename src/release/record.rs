@@ -121,6 +121,36 @@ impl Revision {
     pub fn app_version(&self) -> &str {
         &self.body.chart.metadata.app_version
     }
+
+    /// Revision `version` of release `name` in namespace `ns` with `status` and an empty body.
+    /// For unit tests.
+    #[cfg(test)]
+    pub(crate) fn bare(name: &str, version: u32, status: Status) -> Revision {
+        Revision {
+            name: name.into(),
+            namespace: "ns".into(),
+            version,
+            info: Info {
+                status,
+                first_deployed: String::new(),
+                last_deployed: String::new(),
+                deleted: None,
+                description: String::new(),
+            },
+            body: Body {
+                chart: ChartRecord {
+                    metadata: Default::default(),
+                    archive: String::new(),
+                },
+                config: Default::default(),
+                values: Default::default(),
+                manifest: String::new(),
+                crds: String::new(),
+                hooks: Vec::new(),
+                notes: None,
+            },
+        }
+    }
 }
 
 /// gzip'd JSON of `value`.

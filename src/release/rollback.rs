@@ -94,6 +94,7 @@ impl Releases<'_> {
         if deploy.dry_run {
             return Ok(plan.rev);
         }
+        self.ensure_owned(&target.name, &plan.docs, &plan.previous, deploy.take_ownership)?;
         self.roll_out(plan, deploy, on_event).map_err(|failed| {
             let (rev, e) = *failed;
             failure("rollback", &rev, e)

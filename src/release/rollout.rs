@@ -59,13 +59,7 @@ impl<'s> Releases<'s> {
             Ok(held) => held,
             // The Lease cannot be created: the namespace does not exist.
             Err(Error::Cluster(e)) if e.is_not_found() && operation == "install" => {
-                return Err(Error::Invalid {
-                    release: name.to_string(),
-                    message: format!(
-                        "namespace '{}' does not exist; use --create-namespace to create it",
-                        self.namespace
-                    ),
-                });
+                return Err(self.no_namespace(name));
             }
             Err(Error::Cluster(e)) if e.is_not_found() => return Err(self.not_found(name)),
             Err(e) => return Err(e),
@@ -102,6 +96,24 @@ impl<'s> Releases<'s> {
         Ok((lock, history))
     }
 
+    /// The error of an install into a namespace that does not exist.
+    pub(crate) fn no_namespace(&self, name: &str) -> Error {
+        Error::Invalid {
+            release: name.to_string(),
+            message: format!(
+                "namespace '{}' does not exist; use --create-namespace to create it",
+                self.namespace
+            ),
+        }
+    }
+
+    fn record_runs_if_any(&self, rev: &Revision, ran: &[Hook]) -> Result<(), Error> {
+        if ran.is_empty() {
+            return Ok(());
+        }
+        self.record_hook_runs(rev, ran)
+    }
+
     /// New objects (not in `previous`) must not belong to another release or to nobody,
     /// unless `take_ownership`.
     ///
@@ -135,7 +147,7 @@ impl<'s> Releases<'s> {
                 Owner::Nobody => "belongs to no release".to_string(),
             };
             return Err(Error::Owned {
-                object: manifest::label(doc),
+                object: doc.label(),
                 owner,
                 release: name.to_string(),
             });
@@ -156,6 +168,7 @@ impl<'s> Releases<'s> {
         let marked = manifest::mark(&plan.docs, &plan.rev.name, &self.namespace);
         let diff_opts = DiffOptions {
             namespace: Some(self.namespace.clone()),
+            namespace_is_default: true,
             force_conflicts: opts.force_conflicts,
         };
         for d in self.session.diff(&marked, &diff_opts)? {
@@ -167,7 +180,7 @@ impl<'s> Releases<'s> {
             on_event(&Event::Diff(text));
         }
         for d in manifest::dropped(&plan.previous, &plan.docs, &self.namespace) {
-            let l = manifest::label(&d);
+            let l = d.label();
             on_event(&Event::Diff(format!("--- live/{l}\n+++ /dev/null\n(deleted)\n")));
         }
         Ok(())
@@ -245,11 +258,11 @@ impl<'s> Releases<'s> {
             "upgrade" => (HookEvent::PreUpgrade, HookEvent::PostUpgrade),
             _ => (HookEvent::PreRollback, HookEvent::PostRollback),
         };
-        let mut hooks = plan.rev.body.hooks.clone();
-        self.run_hooks(&mut hooks, pre, opts, on_event)?;
+        self.run_hooks(&plan.rev, pre, opts, on_event)?;
         let marked = manifest::mark(&plan.docs, &plan.rev.name, &self.namespace);
         let apply_opts = ApplyOptions {
             namespace: ns.clone(),
+            namespace_is_default: true,
             force_conflicts: opts.force_conflicts,
             ..Default::default()
         };
@@ -258,6 +271,7 @@ impl<'s> Releases<'s> {
         if !dropped.is_empty() {
             let del = DeleteOptions {
                 namespace: ns.clone(),
+                namespace_is_default: true,
                 ignore_not_found: true,
                 wait: None,
             };
@@ -267,23 +281,39 @@ impl<'s> Releases<'s> {
         if let Some(timeout) = opts.wait {
             self.session.wait_ready(&marked, ns.as_deref(), timeout, &mut |_| {})?;
         }
-        self.run_hooks(&mut hooks, post, opts, on_event)?;
+        self.run_hooks(&plan.rev, post, opts, on_event)?;
         Ok(())
     }
 
-    /// Runs the hooks of `event` (none with `no_hooks`).
+    /// Runs the hooks of `rev` for `event` (none with `no_hooks`) and records their runs in
+    /// `rev` (a failed run too; a run that cannot be recorded is only noted).
+    ///
+    /// # Errors
+    /// The first hook that failed.
     pub(crate) fn run_hooks(
         &self,
-        hooks: &mut [Hook],
+        rev: &Revision,
         event: HookEvent,
         opts: &DeployOptions,
         on_event: &mut dyn FnMut(&Event),
     ) -> Result<(), Error> {
-        if opts.no_hooks || !hooks.iter().any(|h| h.runs_on(event)) {
+        if opts.no_hooks || !rev.body.hooks.iter().any(|h| h.runs_on(event)) {
             return Ok(());
         }
         let timeout = opts.hook_timeout.or(opts.wait).unwrap_or(DEFAULT_HOOK_TIMEOUT);
-        let ran = hooks::run(self.session, hooks, event, &self.namespace, timeout)?;
+        let mut hooks: Vec<Hook> = rev.body.hooks.iter().filter(|h| h.runs_on(event)).cloned().collect();
+        for h in &mut hooks {
+            h.last_run = Default::default();
+        }
+        let outcome = hooks::run(self.session, &mut hooks, event, &self.namespace, timeout);
+        hooks.retain(|h| h.last_run.started_at.is_some());
+        if let Err(e) = self.record_runs_if_any(rev, &hooks) {
+            on_event(&Event::Note(format!(
+                "release '{}': the {event} hook runs were not recorded: {e}",
+                rev.name
+            )));
+        }
+        let ran = outcome?;
         on_event(&Event::Note(format!("{event}: {ran} hook(s) succeeded")));
         Ok(())
     }
@@ -335,34 +365,12 @@ pub(crate) fn live_docs(history: &[Revision]) -> Result<Vec<Document>, Error> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::record::{Body, ChartRecord, Info};
     use super::*;
 
     fn rev(version: u32, status: Status, manifest: &str) -> Revision {
-        Revision {
-            name: "r".into(),
-            namespace: "ns".into(),
-            version,
-            info: Info {
-                status,
-                first_deployed: String::new(),
-                last_deployed: String::new(),
-                deleted: None,
-                description: String::new(),
-            },
-            body: Body {
-                chart: ChartRecord {
-                    metadata: Default::default(),
-                    archive: String::new(),
-                },
-                config: Default::default(),
-                values: Default::default(),
-                manifest: manifest.into(),
-                crds: String::new(),
-                hooks: Vec::new(),
-                notes: None,
-            },
-        }
+        let mut rev = Revision::bare("r", version, status);
+        rev.body.manifest = manifest.into();
+        rev
     }
 
     fn cm(name: &str) -> String {

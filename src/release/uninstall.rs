@@ -62,11 +62,10 @@ impl Releases<'_> {
             wait: opts.wait,
             ..Default::default()
         };
-        let mut hooks = latest.body.hooks.clone();
         let removed = self
-            .run_hooks(&mut hooks, HookEvent::PreDelete, &deploy, on_event)
+            .run_hooks(&latest, HookEvent::PreDelete, &deploy, on_event)
             .and_then(|()| self.remove_objects(&docs, opts.wait, on_event))
-            .and_then(|()| self.run_hooks(&mut hooks, HookEvent::PostDelete, &deploy, on_event));
+            .and_then(|()| self.run_hooks(&latest, HookEvent::PostDelete, &deploy, on_event));
         if let Err(e) = removed {
             latest.info.status = Status::Failed;
             latest.info.description = format!("Uninstallation failed: {e}");

@@ -27,26 +27,32 @@ impl Releases<'_> {
     /// [`Error::NotFound`] (without `install`); as [`Releases::install`]; with `atomic`, a failed
     /// upgrade is rolled back to the revision it replaced ([`Error::Undone`]).
     pub fn upgrade(&self, opts: &UpgradeOptions, on_event: &mut dyn FnMut(&Event)) -> Result<Revision, Error> {
-        let existing = self.store().history(&opts.name)?;
-        let absent = existing.last().is_none_or(|r| r.info.status == Status::Uninstalled);
-        if absent && opts.install {
-            let install = InstallOptions {
-                name: opts.name.clone(),
-                chart: opts.chart.clone(),
-                create_namespace: opts.create_namespace,
-                deploy: opts.deploy.clone(),
-            };
-            return self.install(&install, on_event);
+        let install = opts.install.then(|| InstallOptions {
+            name: opts.name.clone(),
+            chart: opts.chart.clone(),
+            create_namespace: opts.create_namespace,
+            deploy: opts.deploy.clone(),
+        });
+        if let Some(install) = &install {
+            self.prepare_install(install)?;
         }
-        if existing.is_empty() {
-            return Err(self.not_found(&opts.name));
-        }
+        // Whether the release is absent is decided under the lock: another install may be
+        // under way.
         let (lock, history) = if opts.deploy.dry_run {
-            (None, existing)
+            (None, self.store().history(&opts.name)?)
         } else {
-            let (l, h) = self.begin(&opts.name, "upgrade", opts.deploy.force, on_event)?;
-            (Some(l), h)
+            match self.begin(&opts.name, "upgrade", opts.deploy.force, on_event) {
+                Ok((l, h)) => (Some(l), h),
+                Err(Error::NotFound { .. }) if opts.install => return Err(self.no_namespace(&opts.name)),
+                Err(e) => return Err(e),
+            }
         };
+        let absent = history.last().is_none_or(|r| r.info.status == Status::Uninstalled);
+        if let Some(install) = install.filter(|_| absent) {
+            let out = self.install_locked(&install, &history, on_event);
+            drop(lock);
+            return out;
+        }
         let latest = history.last().ok_or_else(|| self.not_found(&opts.name))?;
         if latest.info.status == Status::Uninstalled {
             return Err(Error::Invalid {

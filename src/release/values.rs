@@ -8,6 +8,7 @@
 //! - none of these: the values given now, or, when none are given, the previous user values.
 
 use crate::chart::Chart;
+use crate::chart::values::coalesce_tables;
 use crate::yaml::{Map, Value};
 
 use super::Revision;
@@ -41,82 +42,35 @@ pub(crate) fn for_upgrade(chart: &Chart, current: &Revision, given: Map, mode: V
     }
 }
 
-/// `top` with the keys of `base` it lacks copied in; nested mappings merged the same way.
+/// `top` with the keys of `base` it lacks copied in; nested mappings merged the same way
+/// (the chart engine's coalescing, nulls kept: Helm's `MergeTables`).
 fn merged_over(mut top: Map, base: &Map) -> Map {
-    for (k, b) in base {
-        match (top.get_mut(k), b) {
-            (Some(Value::Map(t)), Value::Map(b)) => {
-                let inner = std::mem::take(t);
-                *t = merged_over(inner, b);
-            }
-            (Some(_), _) => {}
-            (None, b) => {
-                top.insert(k.clone(), b.clone());
-            }
-        }
-    }
+    coalesce_tables(&mut top, base.clone(), true);
     top
 }
 
 #[cfg(test)]
 mod tests {
+    use super::super::record::Status;
     use super::*;
-    use crate::yaml::{Dialect, parse_stream};
-
-    fn map(text: &str) -> Map {
-        match parse_stream(text, Dialect::Helm, "t").unwrap().remove(0).value {
-            Value::Map(m) => m,
-            _ => Map::default(),
-        }
-    }
+    use crate::yaml::helm_map as map;
 
     fn chart(defaults: &str) -> Chart {
-        Chart {
-            metadata: crate::chart::Metadata {
-                name: "c".into(),
-                version: "1.0.0".into(),
-                ..Default::default()
-            },
-            values: Value::Map(map(defaults)),
-            values_text: None,
-            schema: None,
-            schema_text: None,
-            lock: None,
-            templates: Vec::new(),
-            files: Vec::new(),
-            crds: Vec::new(),
-            dependencies: Vec::new(),
-            readme: None,
-        }
+        let mut chart = Chart::new(crate::chart::Metadata {
+            name: "c".into(),
+            version: "1.0.0".into(),
+            ..Default::default()
+        });
+        chart.values = Value::Map(map(defaults));
+        chart
     }
 
     /// A revision whose user values were `config` and final values `values`.
     fn current(config: &str, values: &str) -> Revision {
-        use super::super::record::{Body, ChartRecord, Info, Status};
-        Revision {
-            name: "r".into(),
-            namespace: "ns".into(),
-            version: 1,
-            info: Info {
-                status: Status::Deployed,
-                first_deployed: String::new(),
-                last_deployed: String::new(),
-                deleted: None,
-                description: String::new(),
-            },
-            body: Body {
-                chart: ChartRecord {
-                    metadata: Default::default(),
-                    archive: String::new(),
-                },
-                config: Value::Map(map(config)),
-                values: Value::Map(map(values)),
-                manifest: String::new(),
-                crds: String::new(),
-                hooks: Vec::new(),
-                notes: None,
-            },
-        }
+        let mut rev = Revision::bare("r", 1, Status::Deployed);
+        rev.body.config = Value::Map(map(config));
+        rev.body.values = Value::Map(map(values));
+        rev
     }
 
     #[test]

@@ -46,4 +46,17 @@ impl Document {
     pub fn id(&self) -> ResId {
         ResId::of(&self.value)
     }
+
+    /// `deployment.apps/web`: the lowercase kind with its group (none for the core group) and
+    /// the name, from the document's own fields, as kubectl names objects in messages.
+    pub fn label(&self) -> String {
+        let gvk = self.gvk();
+        let kind = gvk.kind.to_lowercase();
+        let kind = if gvk.group.is_empty() {
+            kind
+        } else {
+            format!("{kind}.{}", gvk.group)
+        };
+        format!("{kind}/{}", self.name().unwrap_or_default())
+    }
 }

@@ -24,3 +24,13 @@ pub use value::{Map, Value};
 pub(crate) fn first_document(text: &str) -> Value {
     parse_stream(text, Dialect::Kustomize, "t").unwrap().remove(0).value
 }
+
+/// The first document of `text` in the Helm dialect as a mapping (empty when it is not one);
+/// panics on bad YAML. For unit tests of values.
+#[cfg(test)]
+pub(crate) fn helm_map(text: &str) -> Map {
+    match parse_stream(text, Dialect::Helm, "t").unwrap().remove(0).value {
+        Value::Map(m) => m,
+        _ => Map::default(),
+    }
+}

@@ -327,16 +327,21 @@ fn rudder_test_runs_the_test_hooks_and_records_the_run() {
          NOTES:\nRelease demo runs version v1; try `rudder test demo`.\n"
     );
     assert!(srv.object("", "pods", "default", "demo-test-connection").is_some());
-    // Only the test hook's run is recorded: the pre-install Job's belongs to install.
+    // Every hook run is recorded: install's pre-install Job, then the test.
     let s = session(&srv);
     let connect = ConnectOptions {
         kubeconfig: Some(srv.kubeconfig()),
         context: None,
     };
     let runs = Releases::new(&s, &connect, "default").hook_runs("demo", 1).unwrap();
-    assert_eq!(runs.len(), 1);
-    assert_eq!(runs[0].name, "demo-test-connection");
-    assert_eq!(runs[0].last_run.phase, HookPhase::Succeeded);
+    let names: Vec<&str> = runs.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(names.last(), Some(&"demo-test-connection"), "{names:?}");
+    assert_eq!(runs.len(), 2, "{names:?}");
+    assert!(
+        runs.iter().all(|r| r.last_run.phase == HookPhase::Succeeded),
+        "{runs:?}"
+    );
+    let runs = &runs[1..];
     // A status can show the recorded run on the revision's hooks.
     let releases = Releases::new(&s, &connect, "default");
     let mut rev = releases.get("demo", None).unwrap();
@@ -351,7 +356,7 @@ fn rudder_test_runs_the_test_hooks_and_records_the_run() {
     let again = rudder_test(&srv, "demo");
     assert!(again.status.success(), "{}", String::from_utf8_lossy(&again.stderr));
     let rerun = Releases::new(&s, &connect, "default").hook_runs("demo", 1).unwrap();
-    assert!(rerun[0].last_run.started_at >= runs[0].last_run.completed_at);
+    assert!(rerun[1].last_run.started_at >= runs[0].last_run.completed_at);
 }
 
 #[test]

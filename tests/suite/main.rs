@@ -15,6 +15,7 @@ mod overlay_edit;
 mod overlay_golden;
 mod package;
 mod release;
+mod release_scope;
 mod remote;
 mod repo;
 mod repo_server;

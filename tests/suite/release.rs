@@ -12,7 +12,7 @@ use crate::e2e::harness::{Run, run_rudder};
 use crate::e2e::releases;
 use crate::support::root;
 
-const CHART: &str = "fixtures/release/dropper";
+pub(crate) const CHART: &str = "fixtures/release/dropper";
 
 #[test]
 fn release_seed_sequence_on_testserver() {
@@ -48,12 +48,12 @@ fn release_wait_timeout_atomic_on_testserver() {
     releases::release_wait_timeout_atomic(&srv.kubeconfig());
 }
 
-fn rudder(srv: &TestServer, args: &[&str]) -> Run {
+pub(crate) fn rudder(srv: &TestServer, args: &[&str]) -> Run {
     run_rudder(&srv.kubeconfig(), args, "")
 }
 
 /// Starts `rudder ARGS --kubeconfig K` without waiting for it.
-fn spawn(srv: &TestServer, args: &[&str]) -> Child {
+pub(crate) fn spawn(srv: &TestServer, args: &[&str]) -> Child {
     Command::new(env!("CARGO_BIN_EXE_rudder"))
         .args(args)
         .arg("--kubeconfig")
@@ -67,7 +67,7 @@ fn spawn(srv: &TestServer, args: &[&str]) -> Child {
         .expect("run rudder")
 }
 
-fn finish(child: Child) -> Run {
+pub(crate) fn finish(child: Child) -> Run {
     let out = child.wait_with_output().unwrap();
     Run {
         code: out.status.code().unwrap_or(-1),
@@ -90,7 +90,7 @@ fn history(srv: &TestServer, name: &str, ns: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-fn statuses(srv: &TestServer, name: &str, ns: &str) -> Vec<String> {
+pub(crate) fn statuses(srv: &TestServer, name: &str, ns: &str) -> Vec<String> {
     history(srv, name, ns).into_iter().map(|(s, _)| s).collect()
 }
 

@@ -253,14 +253,7 @@ pub fn coalesce_tables(dst: &mut Map, mut src: Map, merge: bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::yaml::{Dialect, parse_stream};
-
-    fn map(text: &str) -> Map {
-        match parse_stream(text, Dialect::Helm, "t").unwrap().remove(0).value {
-            Value::Map(m) => m,
-            _ => Map::default(),
-        }
-    }
+    use crate::yaml::helm_map as map;
 
     #[test]
     fn null_deletes_at_any_depth() {

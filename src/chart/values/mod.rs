@@ -25,7 +25,7 @@ pub mod strvals;
 
 use std::path::{Path, PathBuf};
 
-pub use coalesce::GLOBAL;
+pub use coalesce::{GLOBAL, coalesce_tables};
 pub use schema::ensure_schema;
 pub use strvals::Mode;
 

@@ -118,7 +118,8 @@ async fn end_of_round(
 
 impl Session {
     /// Waits until every object of `docs` is ready (the rules of [`check`]), reporting progress.
-    /// `namespace` defaults the namespace of namespaced objects, as in `apply -n`.
+    /// `namespace` defaults the namespace of namespaced objects that name none (objects naming
+    /// another one are waited for there: they were applied already).
     ///
     /// # Errors
     /// A kind the server does not serve; [`ClusterError::Timeout`] naming the objects not ready.
@@ -130,7 +131,7 @@ impl Session {
         progress: &mut dyn FnMut(&Progress),
     ) -> Result<(), ClusterError> {
         self.block_on(async {
-            let ns = super::object::NamespaceChoice::new(self, namespace);
+            let ns = super::object::NamespaceChoice::new(self, namespace, true);
             let mut targets = Vec::new();
             for doc in super::object::install_order(docs) {
                 targets.push(super::object::resolve(self, doc, &ns).await?);
