@@ -5,15 +5,51 @@ use rudder::release;
 use super::release_args::{OutputArg, ReleaseCluster};
 use super::status::{Output, structured, write};
 
-/// List releases: the latest revision of each, in the release namespace (or all with -A).
+/// List releases: the latest revision of each, in the release namespace (or all with -A)
+///
+/// As in Helm, only deployed and failed releases are shown unless status flags or --all say
+/// otherwise.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// List releases of every namespace.
     #[arg(short = 'A', long)]
     all_namespaces: bool,
-    /// Also list releases uninstalled with --keep-history.
+    /// Show releases of every status.
     #[arg(short = 'a', long)]
     all: bool,
+    /// Show deployed releases (shown by default, with failed ones).
+    #[arg(long)]
+    deployed: bool,
+    /// Show failed releases (shown by default, with deployed ones).
+    #[arg(long)]
+    failed: bool,
+    /// Show releases whose latest revision is pending (install, upgrade or rollback).
+    #[arg(long)]
+    pending: bool,
+    /// Show superseded revisions (alone: every superseded revision).
+    #[arg(long)]
+    superseded: bool,
+    /// Show releases uninstalled with --keep-history.
+    #[arg(long)]
+    uninstalled: bool,
+    /// Show releases being uninstalled.
+    #[arg(long)]
+    uninstalling: bool,
+    /// Only releases whose name matches this regular expression.
+    #[arg(short = 'f', long, value_name = "REGEX")]
+    filter: Option<String>,
+    /// Sort by release date instead of name.
+    #[arg(short = 'd', long)]
+    date: bool,
+    /// Reverse the sort order.
+    #[arg(short = 'r', long)]
+    reverse: bool,
+    /// At most this many releases (0: no limit).
+    #[arg(short = 'm', long, default_value_t = 256)]
+    max: usize,
+    /// Skip this many releases first.
+    #[arg(long, default_value_t = 0)]
+    offset: usize,
     /// Print release names only.
     #[arg(short = 'q', long)]
     short: bool,
@@ -23,10 +59,52 @@ pub struct Args {
     cluster: ReleaseCluster,
 }
 
+impl Args {
+    fn filter(&self) -> anyhow::Result<release::ListFilter> {
+        use release::Status;
+        let chosen = [
+            (self.deployed, &[Status::Deployed][..]),
+            (self.failed, &[Status::Failed]),
+            (
+                self.pending,
+                &[Status::PendingInstall, Status::PendingUpgrade, Status::PendingRollback],
+            ),
+            (self.superseded, &[Status::Superseded]),
+            (self.uninstalled, &[Status::Uninstalled]),
+            (self.uninstalling, &[Status::Uninstalling]),
+        ];
+        let name = match &self.filter {
+            Some(re) => Some(regex::Regex::new(re).map_err(|e| anyhow::anyhow!("--filter {re:?}: {e}"))?),
+            None => None,
+        };
+        Ok(release::ListFilter {
+            statuses: chosen
+                .iter()
+                .filter(|(on, _)| *on)
+                .flat_map(|(_, s)| s.iter().copied())
+                .collect(),
+            all: self.all,
+            name,
+        })
+    }
+}
+
 pub fn run(args: Args) -> anyhow::Result<()> {
+    let filter = args.filter()?;
     let (session, _, namespace) = args.cluster.connect()?;
     let scope = (!args.all_namespaces).then_some(namespace.as_str());
-    let rows = release::list(&session, scope, args.all)?;
+    let mut rows = release::list(&session, scope, &filter)?;
+    if args.date {
+        rows.sort_by(|a, b| a.updated.cmp(&b.updated));
+    }
+    if args.reverse {
+        rows.reverse();
+    }
+    let rows: Vec<_> = rows
+        .into_iter()
+        .skip(args.offset)
+        .take(if args.max == 0 { usize::MAX } else { args.max })
+        .collect();
     if args.short {
         return write(&rows.iter().map(|r| format!("{}\n", r.name)).collect::<String>());
     }

@@ -35,7 +35,7 @@ use std::time::Duration;
 pub use install::InstallOptions;
 pub use lock::{Holder, LEASE_SECONDS, lease_name};
 pub use manifest::{MANAGED_BY, RELEASE_NAME, RELEASE_NAMESPACE, redact_secrets};
-pub use query::{Listed, list};
+pub use query::{ListFilter, Listed, list};
 pub use record::{Body, ChartRecord, Info, Revision, Status, display_time};
 pub use rollback::RollbackOptions;
 pub use store::{CHUNK_SIZE, CHUNK_TYPE, RECORD_TYPE, Store, secret_name};

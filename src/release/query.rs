@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::store::latest_of_each;
+use super::store::revisions;
 use super::{Error, Status};
 use crate::cluster::Session;
 
@@ -19,16 +19,41 @@ pub struct Listed {
     pub app_version: String,
 }
 
-/// The releases of `namespace` (`None`: every namespace), by name (then namespace), as Helm
-/// sorts them. Without
-/// `all`, releases whose latest revision is uninstalled (kept with `--keep-history`) are left out.
+/// Which releases `list` shows, as `helm list`'s flags choose them.
+#[derive(Debug, Clone, Default)]
+pub struct ListFilter {
+    /// The statuses to show; empty: Helm's default, deployed and failed.
+    pub statuses: Vec<Status>,
+    /// Every status (`--all`).
+    pub all: bool,
+    /// Only releases whose name matches (`--filter`, a regular expression, unanchored).
+    pub name: Option<regex::Regex>,
+}
+
+impl ListFilter {
+    fn shows(&self, status: Status) -> bool {
+        if self.all {
+            return true;
+        }
+        if self.statuses.is_empty() {
+            return matches!(status, Status::Deployed | Status::Failed);
+        }
+        self.statuses.contains(&status)
+    }
+}
+
+/// The releases of `namespace` (`None`: every namespace) that `filter` selects, by name (then
+/// namespace), as Helm sorts them. As in Helm, the status filter applies to each release's
+/// latest revision, except that asking for superseded revisions alone lists every superseded
+/// revision (a latest revision is never superseded).
 ///
 /// # Errors
 /// The cluster failing; a record that does not decode.
-pub fn list(session: &Session, namespace: Option<&str>, all: bool) -> Result<Vec<Listed>, Error> {
+pub fn list(session: &Session, namespace: Option<&str>, filter: &ListFilter) -> Result<Vec<Listed>, Error> {
+    let superseded_only = !filter.all && filter.statuses == [Status::Superseded];
     let mut out = Vec::new();
-    for rev in latest_of_each(session, namespace)? {
-        if !all && rev.info.status == Status::Uninstalled {
+    for rev in revisions(session, namespace, !superseded_only)? {
+        if !filter.shows(rev.info.status) || filter.name.as_ref().is_some_and(|re| !re.is_match(&rev.name)) {
             continue;
         }
         out.push(Listed {

@@ -296,14 +296,14 @@ impl<'s> Store<'s> {
     }
 }
 
-/// The latest revision of every release in `namespace` (`None`: all namespaces), by namespace
-/// and name.
+/// Every revision of every release in `namespace` (`None`: every namespace), or with
+/// `latest_only` the newest revision of each, ordered by namespace, name and version.
 ///
 /// # Errors
 /// The cluster failing; a record that does not decode.
-pub fn latest_of_each(session: &Session, namespace: Option<&str>) -> Result<Vec<Revision>, Error> {
+pub fn revisions(session: &Session, namespace: Option<&str>, latest_only: bool) -> Result<Vec<Revision>, Error> {
     let heads = session.list_raw(&secrets(namespace), "owner=rudder,!chunk")?;
-    let mut latest: std::collections::BTreeMap<(String, String), (u32, &Json)> = Default::default();
+    let mut found: std::collections::BTreeMap<(String, String, u32), &Json> = Default::default();
     for h in &heads {
         let ns = h["metadata"]["namespace"].as_str().unwrap_or_default().to_string();
         let name = h["metadata"]["labels"]["name"].as_str().unwrap_or_default().to_string();
@@ -311,14 +311,18 @@ pub fn latest_of_each(session: &Session, namespace: Option<&str>) -> Result<Vec<
             .as_str()
             .and_then(|v| v.parse().ok())
             .unwrap_or(0);
-        let entry = latest.entry((ns, name)).or_insert((version, h));
-        if version >= entry.0 {
-            *entry = (version, h);
-        }
+        found.insert((ns, name, version), h);
     }
+    let keys: Vec<_> = found.keys().cloned().collect();
     let mut out = Vec::new();
-    for ((ns, _), (_, head)) in latest {
-        out.push(Store::new(session, &ns).read(head)?);
+    for (i, key) in keys.iter().enumerate() {
+        let newest = keys
+            .get(i + 1)
+            .is_none_or(|next| (&next.0, &next.1) != (&key.0, &key.1));
+        if latest_only && !newest {
+            continue;
+        }
+        out.push(Store::new(session, &key.0).read(found[key])?);
     }
     Ok(out)
 }

@@ -477,7 +477,11 @@ mod tests {
     fn redacts_user_information() {
         assert_eq!(redact("https://u:p@h.example/x"), "https://h.example/x");
         assert_eq!(redact("https://h.example/x"), "https://h.example/x");
-        assert_eq!(redact("http://127.0.0.1:8765"), "http://127.0.0.1:8765", "kept as written");
+        assert_eq!(
+            redact("http://127.0.0.1:8765"),
+            "http://127.0.0.1:8765",
+            "kept as written"
+        );
         assert_eq!(redact("not a url u:p@h"), "<redacted>@h");
     }
 

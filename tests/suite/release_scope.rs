@@ -243,3 +243,47 @@ fn release_list_order_and_get_all() {
     assert!(all.stdout.contains("USER-SUPPLIED VALUES:\ngen: 7\n"), "{}", all.stdout);
     assert!(all.stdout.contains("COMPUTED VALUES:\n"), "{}", all.stdout);
 }
+
+/// `list` shows what `helm list` shows: by default only deployed and failed releases; status
+/// flags choose others (`--superseded` alone: every superseded revision), `-a` all of them;
+/// `--filter` matches names; `-d`, `-r`, `-m`, `--offset` order and cut the rows.
+#[test]
+fn release_list_filters_as_helm() {
+    let srv = TestServer::start();
+    let chart = crate::release::CHART;
+    // One namespace each: the chart's object names are fixed.
+    for name in ["alpha", "beta", "gamma"] {
+        rudder(&srv, &["install", name, chart, "-n", name, "--create-namespace"]).ok();
+    }
+    std::thread::sleep(Duration::from_millis(1100)); // times are stored to the second
+    rudder(&srv, &["upgrade", "alpha", chart, "-n", "alpha", "--set", "gen=2"]).ok();
+    rudder(&srv, &["uninstall", "beta", "-n", "beta", "--keep-history"]).ok();
+    let names = |args: &[&str]| {
+        let mut all = vec!["list", "-A", "-q"];
+        all.extend_from_slice(args);
+        rudder(&srv, &all).ok().stdout
+    };
+    assert_eq!(names(&[]), "alpha\ngamma\n");
+    assert_eq!(names(&["--uninstalled"]), "beta\n");
+    assert_eq!(names(&["--deployed", "--uninstalled"]), "alpha\nbeta\ngamma\n");
+    assert_eq!(names(&["-a"]), "alpha\nbeta\ngamma\n");
+    assert_eq!(names(&["--failed"]), "");
+    assert_eq!(names(&["--filter", "^(al|be)"]), "alpha\n");
+    assert_eq!(names(&["-r"]), "gamma\nalpha\n");
+    assert_eq!(
+        names(&["-d"]),
+        "gamma\nalpha\n",
+        "alpha's upgrade is the latest deployment"
+    );
+    assert_eq!(names(&["-a", "-m", "2"]), "alpha\nbeta\n");
+    assert_eq!(names(&["-a", "--offset", "2"]), "gamma\n");
+    let superseded = rudder(&srv, &["list", "-A", "--superseded", "-o", "json"]).ok().stdout;
+    let rows: serde_json::Value = serde_json::from_str(&superseded).unwrap();
+    assert_eq!(rows.as_array().unwrap().len(), 1, "{superseded}");
+    assert_eq!(
+        (rows[0]["name"].as_str(), rows[0]["revision"].as_str()),
+        (Some("alpha"), Some("1"))
+    );
+    let bad = rudder(&srv, &["list", "-A", "--filter", "("]);
+    assert_ne!(bad.code, 0);
+}
