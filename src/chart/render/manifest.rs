@@ -241,18 +241,31 @@ pub fn sort(mut files: Vec<(String, String)>) -> Result<(Vec<Manifest>, Vec<Mani
     files.sort_by(|a, b| a.0.cmp(&b.0));
     let mut manifests = Vec::new();
     let mut hooks = Vec::new();
-    for (source, text) in &files {
+    for (source, mut text) in files {
         if text.trim().is_empty() {
             continue;
         }
-        for doc in split_documents(text) {
+        // Each document as (offset in `text`, length, first line, kind, hook).
+        let mut docs = Vec::new();
+        for doc in split_documents(&text) {
             // `doc` is a slice of `text`: its offset gives its first line.
             let offset = doc.as_ptr() as usize - text.as_ptr() as usize;
             let first_line = 1 + text.as_bytes()[..offset].iter().filter(|b| **b == b'\n').count();
-            let (kind, hook) = head(doc, source, first_line)?;
+            let (kind, hook) = head(doc, &source, first_line)?;
+            docs.push((offset, doc.len(), first_line, kind, hook));
+        }
+        let whole_tail = docs.len() == 1 && docs[0].0 + docs[0].1 == text.len();
+        for (offset, len, first_line, kind, hook) in docs {
+            let content = if whole_tail {
+                // The usual one-document file: its text is the manifest, no copy.
+                text.drain(..offset);
+                std::mem::take(&mut text)
+            } else {
+                text[offset..offset + len].to_string()
+            };
             let mut m = Manifest {
                 source: source.clone(),
-                content: doc.to_string(),
+                content,
                 kind,
                 hooks: Vec::new(),
             };
