@@ -68,6 +68,40 @@ fn number(v: &JValue) -> Value {
     }
 }
 
+/// Calls `f` with the text [`to_text`] gives, without allocating for the values
+/// templates print most (strings, integers, booleans, none).
+pub fn with_text<R>(v: &JValue, f: impl FnOnce(&str) -> R) -> R {
+    match v.kind() {
+        ValueKind::String => f(v.as_str().unwrap_or_default()),
+        ValueKind::Undefined | ValueKind::None => f(""),
+        ValueKind::Bool => f(if v.is_true() { "true" } else { "false" }),
+        ValueKind::Number if v.is_integer() && v.as_i64().is_some() => {
+            let mut buf = [0u8; 20];
+            f(decimal(v.as_i64().unwrap_or_default(), &mut buf))
+        }
+        _ => f(&to_text(v)),
+    }
+}
+
+/// `n` in decimal, written at the end of `buf` (20 bytes hold any i64).
+fn decimal(n: i64, buf: &mut [u8; 20]) -> &str {
+    let mut u = n.unsigned_abs();
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (u % 10) as u8;
+        u /= 10;
+        if u == 0 {
+            break;
+        }
+    }
+    if n < 0 {
+        i -= 1;
+        buf[i] = b'-';
+    }
+    std::str::from_utf8(&buf[i..]).unwrap_or_default()
+}
+
 /// The text Go's `fmt` would print for a value, as Helm's string functions see it:
 /// none and undefined print as empty text, lists and maps as YAML-free debug forms.
 pub fn to_text(v: &JValue) -> String {
@@ -90,5 +124,26 @@ mod tests {
             .value
             .clone();
         assert_eq!(from_jinja(&to_jinja(&v)), v);
+    }
+
+    #[test]
+    fn with_text_agrees_with_to_text() {
+        let values = [
+            JValue::from("text"),
+            JValue::from(true),
+            JValue::from(()),
+            JValue::UNDEFINED,
+            JValue::from(0),
+            JValue::from(7),
+            JValue::from(-42),
+            JValue::from(i64::MIN),
+            JValue::from(i64::MAX),
+            JValue::from(u64::MAX),
+            JValue::from(1.5),
+            JValue::from(vec![1, 2]),
+        ];
+        for v in &values {
+            assert_eq!(with_text(v, str::to_string), to_text(v), "{v:?}");
+        }
     }
 }

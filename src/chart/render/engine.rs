@@ -14,7 +14,7 @@ use std::sync::Arc;
 use minijinja::value::{Value, ValueKind};
 use minijinja::{AutoEscape, Environment, Error as JError, ErrorKind, State, UndefinedBehavior};
 
-use super::convert::to_text;
+use super::convert::with_text;
 use super::error::{self, Error, nested_error};
 use super::funcs;
 use super::limits::{self, CappedWriter, Limits, OverLimit};
@@ -113,15 +113,15 @@ impl Engine {
         let cap = opts.limits.output_bytes;
         let budget = Arc::new(limits::Budget::new(cap));
         env.set_formatter(move |out, _state, value| {
-            let text: std::borrow::Cow<str> = match value.kind() {
-                ValueKind::String => value.as_str().unwrap_or_default().into(),
-                _ => to_text(value).into(),
-            };
-            if !budget.spend(text.len()) {
-                return Err(JError::new(ErrorKind::InvalidOperation, "output too large").with_source(OverLimit(cap)));
-            }
-            out.write_str(&text)
-                .map_err(|_| JError::new(ErrorKind::WriteFailure, "cannot write output"))
+            with_text(value, |text| {
+                if !budget.spend(text.len()) {
+                    return Err(
+                        JError::new(ErrorKind::InvalidOperation, "output too large").with_source(OverLimit(cap))
+                    );
+                }
+                out.write_str(text)
+                    .map_err(|_| JError::new(ErrorKind::WriteFailure, "cannot write output"))
+            })
         });
         let names: Arc<HashSet<String>> = Arc::new(
             nodes

@@ -42,34 +42,73 @@ const HOOK_EVENTS: &[&str] = &[
 pub fn split_documents(text: &str) -> Vec<&str> {
     let mut docs = Vec::new();
     let mut start = 0;
-    let mut line_start = 0;
-    while line_start <= text.len() {
-        let line_end = text[line_start..].find('\n').map_or(text.len(), |p| line_start + p);
-        let line = &text[line_start..line_end];
-        if let Some(rest) = line.strip_prefix("---") {
-            let rest = rest.strip_suffix('\r').unwrap_or(rest);
-            let sep_end = if rest.is_empty() {
-                Some(line_start + 3)
-            } else if rest.starts_with([' ', '\t']) {
-                Some(line_start + 3 + (rest.len() - rest.trim_start_matches([' ', '\t']).len()))
-            } else {
-                None
-            };
-            if let Some(sep_end) = sep_end {
-                docs.push(&text[start..line_start]);
-                start = sep_end;
-            }
+    for line_start in line_starts(text.as_bytes()) {
+        let Some(rest) = text[line_start..].strip_prefix("---") else {
+            continue;
+        };
+        let rest = rest.split('\n').next().unwrap_or_default();
+        let rest = rest.strip_suffix('\r').unwrap_or(rest);
+        let sep_end = if rest.is_empty() {
+            Some(line_start + 3)
+        } else if rest.starts_with([' ', '\t']) {
+            Some(line_start + 3 + (rest.len() - rest.trim_start_matches([' ', '\t']).len()))
+        } else {
+            None
+        };
+        if let Some(sep_end) = sep_end {
+            docs.push(&text[start..line_start]);
+            start = sep_end;
         }
-        if line_end >= text.len() {
-            break;
-        }
-        line_start = line_end + 1;
     }
     docs.push(&text[start..]);
     docs.into_iter()
         .filter(|d| !d.trim().is_empty())
         .map(|d| d.trim_start())
         .collect()
+}
+
+/// The offsets where the lines of `text` start (0, then after each `\n`), found a word
+/// at a time: rendered files are megabytes of short lines.
+fn line_starts(text: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let newlines = ONES * u64::from(b'\n');
+    let mut started = false;
+    // The word at `base` still to report: a bit per byte that may be a newline (the
+    // zero-byte test can flag a byte after a true one; each is checked).
+    let (mut base, mut next, mut mask) = (0usize, 0usize, 0u64);
+    std::iter::from_fn(move || {
+        if !started {
+            started = true;
+            return Some(0);
+        }
+        loop {
+            while mask != 0 {
+                let at = base + mask.trailing_zeros() as usize / 8;
+                mask &= mask - 1;
+                if text[at] == b'\n' {
+                    return Some(at + 1);
+                }
+            }
+            if next >= text.len() {
+                return None;
+            }
+            base = next;
+            next = (base + 8).min(text.len());
+            let chunk = &text[base..next];
+            mask = match <[u8; 8]>::try_from(chunk) {
+                Ok(word) => {
+                    let x = u64::from_le_bytes(word) ^ newlines;
+                    x.wrapping_sub(ONES) & !x & HIGHS
+                }
+                Err(_) => chunk
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, b)| **b == b'\n')
+                    .fold(0, |m, (i, _)| m | (0x80 << (8 * i))),
+            };
+        }
+    })
 }
 
 /// The head of a document read from its top-level lines, for the common case of a plain
@@ -84,11 +123,16 @@ fn fast_head(doc: &str) -> Option<String> {
         return None;
     }
     let mut kind: Option<&str> = None;
-    for line in doc.split('\n') {
-        let Some(&first) = line.as_bytes().first() else {
+    for start in line_starts(doc.as_bytes()) {
+        // Indented lines and comments are skipped without finding their end.
+        let Some(&first) = doc.as_bytes().get(start) else {
             continue;
         };
-        if first == b' ' || first == b'#' || line == "\r" {
+        if first == b' ' || first == b'#' || first == b'\n' {
+            continue;
+        }
+        let line = doc[start..].split('\n').next().unwrap_or_default();
+        if line == "\r" {
             continue;
         }
         if b"-{[?&*!|>%'\"\t@`,".contains(&first) {
@@ -197,18 +241,31 @@ pub fn sort(mut files: Vec<(String, String)>) -> Result<(Vec<Manifest>, Vec<Mani
     files.sort_by(|a, b| a.0.cmp(&b.0));
     let mut manifests = Vec::new();
     let mut hooks = Vec::new();
-    for (source, text) in &files {
+    for (source, mut text) in files {
         if text.trim().is_empty() {
             continue;
         }
-        for doc in split_documents(text) {
+        // Each document as (offset in `text`, length, first line, kind, hook).
+        let mut docs = Vec::new();
+        for doc in split_documents(&text) {
             // `doc` is a slice of `text`: its offset gives its first line.
             let offset = doc.as_ptr() as usize - text.as_ptr() as usize;
             let first_line = 1 + text.as_bytes()[..offset].iter().filter(|b| **b == b'\n').count();
-            let (kind, hook) = head(doc, source, first_line)?;
+            let (kind, hook) = head(doc, &source, first_line)?;
+            docs.push((offset, doc.len(), first_line, kind, hook));
+        }
+        let whole_tail = docs.len() == 1 && docs[0].0 + docs[0].1 == text.len();
+        for (offset, len, first_line, kind, hook) in docs {
+            let content = if whole_tail {
+                // The usual one-document file: its text is the manifest, no copy.
+                text.drain(..offset);
+                std::mem::take(&mut text)
+            } else {
+                text[offset..offset + len].to_string()
+            };
             let mut m = Manifest {
                 source: source.clone(),
-                content: doc.to_string(),
+                content,
                 kind,
                 hooks: Vec::new(),
             };
@@ -261,6 +318,26 @@ fn by_kind(a: &str, b: &str) -> Ordering {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_starts_finds_every_line() {
+        let texts = [
+            "",
+            "\n",
+            "a",
+            "a\n",
+            "\n\n\n",
+            "abcdefg\nhijklmn\nopq\n",
+            "1234567\n\u{b}\u{b}x\n\n\u{1}\n\u{b}\n",
+            "kind: A\n---\n  x: 1\n# c\n--- \n\u{e9}\u{e9}\u{e9}\u{e9}\n\n\n\n\n\n\n\n\n\nend",
+        ];
+        for t in texts {
+            let naive: Vec<usize> = std::iter::once(0)
+                .chain(t.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i + 1))
+                .collect();
+            assert_eq!(line_starts(t.as_bytes()).collect::<Vec<_>>(), naive, "{t:?}");
+        }
+    }
 
     #[test]
     fn fast_head_agrees_with_the_parser_or_steps_aside() {

@@ -25,8 +25,11 @@ pub struct ShowOnlyError {
     pub pattern: String,
 }
 
+/// What heads every printed document, before its source.
+const ENTRY_HEAD: &str = "---\n# Source: ";
+
 fn entry(out: &mut String, m: &Manifest) {
-    out.push_str("---\n# Source: ");
+    out.push_str(ENTRY_HEAD);
     out.push_str(&m.source);
     out.push('\n');
     out.push_str(&m.content);
@@ -88,7 +91,12 @@ fn glob_match(p: &str, s: &str) -> bool {
 /// A `show_only` pattern that matches no template.
 pub fn to_helm_stream(r: &Rendered, opts: &StreamOptions) -> Result<String, ShowOnlyError> {
     let selected = select(r, opts)?;
-    let mut body = String::new();
+    // Sized up front: the stream is megabytes for a large chart.
+    let size: usize = selected
+        .iter()
+        .map(|m| ENTRY_HEAD.len() + m.source.len() + m.content.len() + 2)
+        .sum();
+    let mut body = String::with_capacity(size + 1);
     let mut hooks = String::new();
     for m in selected {
         if m.hooks.is_empty() {
@@ -97,14 +105,14 @@ pub fn to_helm_stream(r: &Rendered, opts: &StreamOptions) -> Result<String, Show
             entry(&mut hooks, m);
         }
     }
-    let trimmed = body.trim();
-    let mut out = String::with_capacity(trimmed.len() + hooks.len() + 1);
-    if !trimmed.is_empty() {
-        out.push_str(trimmed);
-        out.push('\n');
+    // The body, trimmed: it starts with an entry's head (or is empty), so only its end
+    // needs it.
+    body.truncate(body.trim_end().len());
+    if !body.is_empty() {
+        body.push('\n');
     }
-    out.push_str(&hooks);
-    Ok(out)
+    body.push_str(&hooks);
+    Ok(body)
 }
 
 /// The files `helm template --output-dir` writes: each source path with its documents,

@@ -6,7 +6,7 @@ use minijinja::value::{Rest, Value};
 use minijinja::{Error, ErrorKind};
 use sha2::Digest as _;
 
-use super::super::convert::to_text;
+use super::super::convert::{to_text, with_text};
 use super::{cached_regex, invalid};
 
 /// Go's `strconv.Quote`: double quotes with Go escapes; none and undefined give nothing.
@@ -14,7 +14,7 @@ pub fn quote(v: &Value) -> String {
     if v.is_undefined() || v.is_none() {
         return String::new();
     }
-    go_quote(&to_text(v))
+    with_text(v, go_quote)
 }
 
 /// `quote` over several values, joined with spaces (Sprig's variadic form).
@@ -43,8 +43,9 @@ pub fn squote_all(args: &[Value]) -> String {
 }
 
 fn go_quote(s: &str) -> String {
+    let plain_ascii = |b: u8| (b' '..0x7f).contains(&b) && b != b'"' && b != b'\\';
     let plain = |c: char| c >= ' ' && c != '"' && c != '\\' && c != '\u{7f}' && (c.is_ascii() || !is_go_unprintable(c));
-    if s.chars().all(plain) {
+    if s.bytes().all(plain_ascii) || s.chars().all(plain) {
         let mut out = String::with_capacity(s.len() + 2);
         out.push('"');
         out.push_str(s);
