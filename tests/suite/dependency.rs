@@ -674,14 +674,7 @@ fn repository_dependencies() {
 
 #[test]
 fn dependency_help() {
-    let help = |args: &[&str]| {
-        let out = Command::new(env!("CARGO_BIN_EXE_rudder"))
-            .args(args)
-            .env("COLUMNS", "100")
-            .output()
-            .unwrap();
-        ok(&out)
-    };
+    use crate::support::help_text as help;
     insta::assert_snapshot!(help(&["dependency", "--help"]));
     insta::assert_snapshot!(help(&["dependency", "list", "--help"]));
 }

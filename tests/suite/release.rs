@@ -10,6 +10,7 @@ use rudder_testserver::{Action, Fault, Options, TestServer, When};
 
 use crate::e2e::harness::{Run, run_rudder};
 use crate::e2e::releases;
+use crate::support::help_text as help;
 use crate::support::root;
 
 pub(crate) const CHART: &str = "fixtures/release/dropper";
@@ -525,17 +526,6 @@ fn release_values_flags_history_max_dry_run_and_diff() {
         .map(|l| l.split('\t').next().unwrap().trim().to_string())
         .collect();
     assert_eq!(versions, ["4", "5", "6"]);
-}
-
-fn help(args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_rudder"))
-        .args(args)
-        .current_dir(root())
-        .env("COLUMNS", "100")
-        .output()
-        .expect("run rudder");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).unwrap()
 }
 
 #[test]
