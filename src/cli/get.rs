@@ -1,4 +1,4 @@
-//! `rudder get values|manifest|notes|hooks|all NAME`: what `helm get` prints.
+//! `rudder get values|manifest|notes|hooks|metadata|all NAME`: what `helm get` prints.
 
 use rudder::release::{Revision, redact_secrets};
 use rudder::yaml::{self, Value};
@@ -31,6 +31,9 @@ enum Part {
     Notes,
     /// The hook documents.
     Hooks,
+    /// Release and chart metadata: name, chart, version, app version, annotations,
+    /// dependencies, namespace, revision, status, deployed at (-o json|yaml too).
+    Metadata,
     /// Status, user-supplied and computed values, hooks, manifest and notes.
     All,
 }
@@ -49,6 +52,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         Part::Manifest => secret(&rev.body.manifest),
         Part::Notes => notes(&rev),
         Part::Hooks => secret(&hooks(&rev)),
+        Part::Metadata => metadata(&rev, args.show.output.output),
         Part::All => format!(
             "{}{}{}HOOKS:\n{}MANIFEST:\n{}{}",
             status_text(&rev).split("NOTES:\n").next().unwrap_or_default(),
@@ -98,4 +102,54 @@ fn hooks(rev: &Revision) -> String {
         .iter()
         .map(|h| format!("---\n# Source: {}\n{}\n", h.path, h.manifest.trim_end()))
         .collect()
+}
+
+/// `helm get metadata`: the table is `KEY: value` lines in Helm's order (annotations and labels
+/// as `k=v` pairs sorted by key, dependency names sorted and comma-separated); JSON and YAML
+/// use Helm's field names. rudder releases carry no labels of their own, so LABELS is empty.
+fn metadata(rev: &Revision, output: Output) -> String {
+    let chart = &rev.body.chart.metadata;
+    let mut deps: Vec<&str> = chart.dependencies.iter().map(|d| d.name.as_str()).collect();
+    deps.sort_unstable();
+    let deployed_at = rev.info.last_deployed.clone();
+    match output {
+        Output::Table => {
+            let pairs = |m: &std::collections::BTreeMap<String, String>| {
+                m.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(",")
+            };
+            format!(
+                "NAME: {}\nCHART: {}\nVERSION: {}\nAPP_VERSION: {}\nANNOTATIONS: {}\nLABELS: \n\
+                 DEPENDENCIES: {}\nNAMESPACE: {}\nREVISION: {}\nSTATUS: {}\nDEPLOYED_AT: {}\n",
+                rev.name,
+                chart.name,
+                chart.version,
+                chart.app_version,
+                pairs(&chart.annotations),
+                deps.join(","),
+                rev.namespace,
+                rev.version,
+                rev.info.status,
+                deployed_at,
+            )
+        }
+        out => {
+            let mut m = serde_json::json!({
+                "name": rev.name,
+                "chart": chart.name,
+                "version": chart.version,
+                "appVersion": chart.app_version,
+                "namespace": rev.namespace,
+                "revision": rev.version,
+                "status": rev.info.status.to_string(),
+                "deployedAt": deployed_at,
+            });
+            if !chart.annotations.is_empty() {
+                m["annotations"] = serde_json::json!(chart.annotations);
+            }
+            if !chart.dependencies.is_empty() {
+                m["dependencies"] = serde_json::to_value(&chart.dependencies).unwrap_or_default();
+            }
+            structured(&m, out)
+        }
+    }
 }

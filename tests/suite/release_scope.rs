@@ -287,3 +287,66 @@ fn release_list_filters_as_helm() {
     let bad = rudder(&srv, &["list", "-A", "--filter", "("]);
     assert_ne!(bad.code, 0);
 }
+
+/// `get metadata` prints Helm's `KEY: value` lines (annotations as sorted `k=v` pairs,
+/// dependency names sorted) and, with `-o json`, Helm's field names.
+#[test]
+fn release_get_metadata_as_helm() {
+    let srv = TestServer::start();
+    let tmp = tempfile::tempdir().unwrap();
+    let chart = tmp.path().join("meta");
+    std::fs::create_dir_all(chart.join("templates")).unwrap();
+    std::fs::write(
+        chart.join("Chart.yaml"),
+        "apiVersion: v2\nname: meta\nversion: 1.2.3\nappVersion: \"4.5\"\nannotations:\n  zz: last\n  aa: first\n\
+         dependencies:\n- name: zsub\n  version: 1.0.0\n- name: asub\n  version: 1.0.0\n",
+    )
+    .unwrap();
+    std::fs::write(
+        chart.join("templates/cm.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: meta\n",
+    )
+    .unwrap();
+    for sub in ["zsub", "asub"] {
+        let dir = chart.join("charts").join(sub);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("Chart.yaml"),
+            format!("apiVersion: v2\nname: {sub}\nversion: 1.0.0\n"),
+        )
+        .unwrap();
+    }
+    let chart = chart.to_str().unwrap();
+    rudder(&srv, &["install", "m", chart, "-n", "meta", "--create-namespace"]).ok();
+    let table = rudder(&srv, &["get", "metadata", "m", "-n", "meta"]).ok().stdout;
+    let lines: Vec<&str> = table.lines().collect();
+    assert_eq!(
+        lines[..10],
+        [
+            "NAME: m",
+            "CHART: meta",
+            "VERSION: 1.2.3",
+            "APP_VERSION: 4.5",
+            "ANNOTATIONS: aa=first,zz=last",
+            "LABELS: ",
+            "DEPENDENCIES: asub,zsub",
+            "NAMESPACE: meta",
+            "REVISION: 1",
+            "STATUS: deployed",
+        ],
+        "{table}"
+    );
+    assert!(
+        lines[10].starts_with("DEPLOYED_AT: 20") && lines[10].ends_with('Z'),
+        "{table}"
+    );
+    let json = rudder(&srv, &["get", "metadata", "m", "-n", "meta", "-o", "json"])
+        .ok()
+        .stdout;
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["appVersion"], "4.5");
+    assert_eq!(v["revision"], 1);
+    assert_eq!(v["annotations"]["zz"], "last");
+    assert_eq!(v["dependencies"][0]["name"], "zsub");
+    assert!(v["deployedAt"].is_string(), "{json}");
+}
