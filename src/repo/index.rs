@@ -64,7 +64,7 @@ impl ChartVersion {
         {
             fields.insert("apiVersion".into(), Value::String("v1".into()));
         }
-        let s = |k: &str| fields.get(k).map(scalar_text).unwrap_or_default();
+        let s = |k: &str| fields.get(k).and_then(Value::scalar_text).unwrap_or_default();
         ChartVersion {
             name: s("name"),
             version: s("version"),
@@ -83,7 +83,7 @@ impl ChartVersion {
         let Value::Map(m) = v else {
             return Err(format!("expected a mapping, found {}", v.type_name()));
         };
-        let s = |k: &str| m.get(k).map(scalar_text).unwrap_or_default();
+        let s = |k: &str| m.get(k).and_then(Value::scalar_text).unwrap_or_default();
         let version = s("version");
         if version.is_empty() {
             return Err("version: missing".into());
@@ -131,21 +131,13 @@ impl ChartVersion {
     }
 }
 
-/// A scalar as text (`1.0` unquoted in an index is still the string Helm reads).
-fn scalar_text(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        Value::Int(i) => i.to_string(),
-        Value::Uint(u) => u.to_string(),
-        Value::Float(f) => f.to_string(),
-        Value::Bool(b) => b.to_string(),
-        _ => String::new(),
-    }
-}
-
 fn string_list(v: Option<&Value>) -> Vec<String> {
     match v {
-        Some(Value::Seq(items)) => items.iter().map(scalar_text).filter(|s| !s.is_empty()).collect(),
+        Some(Value::Seq(items)) => items
+            .iter()
+            .filter_map(Value::scalar_text)
+            .filter(|s| !s.is_empty())
+            .collect(),
         _ => Vec::new(),
     }
 }
@@ -205,7 +197,7 @@ impl Index {
         };
         let api_version = top
             .shift_remove("apiVersion")
-            .map(|v| scalar_text(&v))
+            .map(|v| v.scalar_text().unwrap_or_default())
             .unwrap_or_default();
         if api_version.is_empty() {
             return Err(err(
@@ -215,7 +207,7 @@ impl Index {
         }
         let generated = top
             .shift_remove("generated")
-            .map(|v| scalar_text(&v))
+            .map(|v| v.scalar_text().unwrap_or_default())
             .unwrap_or_default();
         let mut index = Index {
             api_version,

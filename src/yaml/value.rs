@@ -27,6 +27,19 @@ pub enum Value {
 }
 
 impl Value {
+    /// A string, boolean or number as Go's `fmt` prints it (`true`, `42`, `1.5`); `None` for
+    /// null, sequences and maps.
+    pub fn scalar_text(&self) -> Option<String> {
+        match self {
+            Value::String(s) => Some(s.clone()),
+            Value::Bool(b) => Some(b.to_string()),
+            Value::Int(i) => Some(i.to_string()),
+            Value::Uint(u) => Some(u.to_string()),
+            Value::Float(f) => Some(f.to_string()),
+            Value::Null | Value::Seq(_) | Value::Map(_) => None,
+        }
+    }
+
     pub fn as_str(&self) -> Option<&str> {
         match self {
             Value::String(s) => Some(s),

@@ -292,17 +292,12 @@ fn is_empty(v: &Value) -> bool {
     }
 }
 
-/// A scalar as the string Go's decoder makes of it for a string field.
+/// A scalar as the string Go's decoder makes of it for a string field (null: "").
 fn scalar_string(v: &Value) -> Option<String> {
-    Some(match v {
-        Value::Null => String::new(),
-        Value::Bool(b) => b.to_string(),
-        Value::Int(i) => i.to_string(),
-        Value::Uint(u) => u.to_string(),
-        Value::Float(x) => x.to_string(),
-        Value::String(s) => s.clone(),
-        Value::Seq(_) | Value::Map(_) => return None,
-    })
+    match v {
+        Value::Null => Some(String::new()),
+        v => v.scalar_text(),
+    }
 }
 
 fn coerce(file: &str, field: &str, shape: Shape, v: Value) -> Result<Value, Error> {

@@ -61,7 +61,7 @@ fn lookup(v: &Value, key: &str) -> Value {
         None => Value::String(String::new()),
         Some(m @ Value::Map(_)) => m.clone(),
         Some(Value::Seq(_)) => Value::Null,
-        Some(s) => Value::String(super::scalar_text(s)),
+        Some(s) => Value::String(s.scalar_text().unwrap_or_default()),
     }
 }
 

@@ -116,7 +116,7 @@ pub fn object(spec: Spec<'_>) -> Value {
 fn sorted_strings(m: &Map) -> Map {
     let mut out: Map = m
         .iter()
-        .map(|(k, v)| (k.clone(), Value::String(super::scalar_text(v))))
+        .map(|(k, v)| (k.clone(), Value::String(v.scalar_text().unwrap_or_default())))
         .collect();
     out.sort_keys();
     out

@@ -153,7 +153,7 @@ fn merge_strings(under: Option<&Value>, over: Option<&Value>) -> Map {
     let mut out = Map::default();
     for m in [under, over].into_iter().flatten().filter_map(Value::as_map) {
         for (k, v) in m {
-            out.insert(k.clone(), Value::String(super::scalar_text(v)));
+            out.insert(k.clone(), Value::String(v.scalar_text().unwrap_or_default()));
         }
     }
     out.sort_keys();

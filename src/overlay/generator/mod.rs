@@ -9,7 +9,7 @@ mod make;
 mod merge;
 
 use crate::resource::Document;
-use crate::yaml::{Map, Value};
+use crate::yaml::Map;
 
 use super::error::Error;
 use super::kustomization::{GeneratorArgs, GeneratorOptions, Kustomization};
@@ -109,22 +109,10 @@ fn generate(kind: Kind, args: &GeneratorArgs, k: &Kustomization, ldr: &Loader, f
     })
 }
 
-/// A scalar's text as kustomize reads string maps (labels, data): null and collections
-/// give `""`.
-fn scalar_text(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        Value::Bool(b) => b.to_string(),
-        Value::Int(i) => i.to_string(),
-        Value::Uint(u) => u.to_string(),
-        Value::Float(f) => f.to_string(),
-        Value::Null | Value::Seq(_) | Value::Map(_) => String::new(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::yaml::Value;
 
     fn write(dir: &std::path::Path, name: &str, content: &[u8]) {
         let p = dir.join(name);

@@ -249,7 +249,7 @@ fn set(node: &mut Value, job: &Job, role_ref: Option<&Gvk>) -> Result<(), String
 }
 
 fn set_scalar(node: &mut Value, job: &Job, role_ref: Option<&Gvk>) -> Result<(), String> {
-    let Some(old) = scalar_text(node) else {
+    let Some(old) = node.scalar_text() else {
         return Ok(());
     };
     let cands = job.candidates(&old, |_| true);
@@ -268,12 +268,12 @@ fn set_mapping(node: &mut Value, job: &Job, role_ref: Option<&Gvk>) -> Result<()
     let Some(name) = map.get("name") else {
         return Err("path config error; no 'name' field in node".into());
     };
-    let old = scalar_text(name).unwrap_or_default();
+    let old = name.scalar_text().unwrap_or_default();
     let index = job.index;
     let cands = match map.get("namespace") {
         None => job.candidates(&old, |_| true),
         Some(ns) => {
-            let ns = scalar_text(ns).unwrap_or_default();
+            let ns = ns.scalar_text().unwrap_or_default();
             // Visible objects originally in that namespace, or else those now in it.
             let originally_there = index
                 .by_org_ns
@@ -386,8 +386,8 @@ fn same_ending(a: &[String], b: &[String]) -> bool {
 /// `roleRef.apiGroup` and `roleRef.kind` of a binding, when both are present.
 fn role_ref_gvk(v: &Value) -> Option<Gvk> {
     let rr = v.get("roleRef")?;
-    let group = scalar_text(rr.get("apiGroup").filter(|g| !g.is_null())?)?;
-    let kind = scalar_text(rr.get("kind").filter(|k| !k.is_null())?)?;
+    let group = rr.get("apiGroup").filter(|g| !g.is_null())?.scalar_text()?;
+    let kind = rr.get("kind").filter(|k| !k.is_null())?.scalar_text()?;
     Some(Gvk::new(&group, "", &kind))
 }
 
@@ -412,18 +412,6 @@ fn role_binding_namespaces(r: &Resource) -> Result<Vec<String>, String> {
         }
     }
     Ok(out)
-}
-
-/// The text of a scalar, as kustomize compares names.
-fn scalar_text(v: &Value) -> Option<String> {
-    match v {
-        Value::String(s) => Some(s.clone()),
-        Value::Bool(b) => Some(b.to_string()),
-        Value::Int(i) => Some(i.to_string()),
-        Value::Uint(u) => Some(u.to_string()),
-        Value::Float(f) => Some(f.to_string()),
-        Value::Null | Value::Seq(_) | Value::Map(_) => None,
-    }
 }
 
 #[cfg(test)]

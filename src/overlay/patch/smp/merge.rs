@@ -185,7 +185,7 @@ fn union_scalars(dest: Vec<Value>, patch: &[&Value]) -> Vec<Value> {
     let mut out: Vec<Value> = Vec::with_capacity(patch.len() + dest.len());
     let mut seen = std::collections::HashSet::new();
     for v in patch.iter().map(|v| (*v).clone()).chain(dest) {
-        if seen.insert(scalar_text(&v)) {
+        if seen.insert(v.scalar_text().unwrap_or_default()) {
             out.push(v);
         }
     }
@@ -197,7 +197,7 @@ pub(super) fn key_of(e: &Value, keys: &[String]) -> Option<Vec<String>> {
     let m = e.as_map()?;
     let k: Vec<String> = keys
         .iter()
-        .map(|k| m.get(k).map(scalar_text).unwrap_or_default())
+        .map(|k| m.get(k).and_then(Value::scalar_text).unwrap_or_default())
         .collect();
     k.iter().any(|s| !s.is_empty()).then_some(k)
 }
@@ -300,19 +300,6 @@ pub(super) fn merge_element(d: Option<Value>, p: &Value, elem: Option<Node<'_>>)
 /// A merged list element, unless deleted or left empty (kyaml drops empty elements).
 pub(super) fn kept(v: Option<Value>) -> Option<Value> {
     v.filter(|v| !matches!(v, Value::Map(m) if m.is_empty()))
-}
-
-/// go-yaml's scalar text of a value, used to compare merge keys.
-fn scalar_text(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        Value::Int(i) => i.to_string(),
-        Value::Uint(u) => u.to_string(),
-        Value::Float(f) => f.to_string(),
-        Value::Bool(b) => b.to_string(),
-        Value::Null => String::new(),
-        Value::Seq(_) | Value::Map(_) => String::new(),
-    }
 }
 
 #[cfg(test)]
