@@ -3,9 +3,9 @@
 use rudder::release::{Releases, display_time};
 use serde_json::json;
 
-use super::list::columns;
 use super::release_args::{OutputArg, ReleaseCluster, in_release};
 use super::status::{Output, structured, write};
+use super::table::columns;
 
 /// Show a release's revisions: REVISION, UPDATED, STATUS, CHART, APP VERSION, DESCRIPTION.
 #[derive(Debug, clap::Args)]

@@ -4,6 +4,7 @@ use rudder::release;
 
 use super::release_args::{OutputArg, ReleaseCluster};
 use super::status::{Output, structured, write};
+use super::table::columns;
 
 /// List releases: the latest revision of each, in the release namespace (or all with -A)
 ///
@@ -157,42 +158,12 @@ fn go_time(rfc3339: &str) -> String {
     }
 }
 
-/// Cells padded to their column's width and separated by a tab, as Helm's tables are.
-pub fn columns(rows: &[Vec<String>]) -> String {
-    let width = |i: usize| {
-        rows.iter()
-            .map(|r| r.get(i).map_or(0, |c| c.chars().count()))
-            .max()
-            .unwrap_or(0)
-    };
-    let n = rows.iter().map(Vec::len).max().unwrap_or(0);
-    let widths: Vec<usize> = (0..n).map(width).collect();
-    let mut out = String::new();
-    for row in rows {
-        let last = row.len().saturating_sub(1);
-        for (i, cell) in row.iter().enumerate() {
-            if i == last {
-                out.push_str(cell);
-            } else {
-                out.push_str(&format!("{cell:<w$}\t", w = widths[i]));
-            }
-        }
-        out.push('\n');
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn columns_are_padded_then_tab_separated() {
-        let rows = vec![
-            vec!["NAME".to_string(), "REVISION".to_string()],
-            vec!["metallb".to_string(), "1".to_string()],
-        ];
-        assert_eq!(columns(&rows), "NAME   \tREVISION\nmetallb\t1\n");
+    fn updated_is_gos_time_format() {
         assert_eq!(go_time("2026-11-22T08:40:05Z"), "2026-11-22 08:40:05 +0000 UTC");
     }
 }

@@ -26,6 +26,7 @@ mod rollback;
 mod search;
 mod show;
 mod status;
+mod table;
 mod template;
 mod test;
 mod uninstall;

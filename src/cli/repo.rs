@@ -7,6 +7,7 @@ use anyhow::Context;
 use rudder::repo::{self, Added, RepoEntry, RepoFile};
 
 use super::chart_ref::{HttpArgs, require_paths};
+use super::table::trimmed_columns;
 
 /// Add, list, update and remove chart repositories; index a folder of packages.
 #[derive(Debug, clap::Args)]
@@ -160,7 +161,7 @@ fn list(a: ListArgs) -> anyhow::Result<()> {
     let text = a.output.structured(rows).unwrap_or_else(|| {
         let mut t = vec![vec!["NAME".to_string(), "URL".to_string()]];
         t.extend(file.entries.iter().map(|e| vec![e.name.clone(), repo::redact(&e.url)]));
-        table(&t)
+        trimmed_columns(&t)
     });
     print(&text)
 }
@@ -229,34 +230,6 @@ fn index(a: IndexArgs) -> anyhow::Result<()> {
     let path = a.dir.join("index.yaml");
     repo::write_atomically(&path, built.index.to_yaml().as_bytes(), false)?;
     Ok(())
-}
-
-/// Columns padded to their widest cell and separated by a tab, as Helm's tables.
-pub(super) fn table(rows: &[Vec<String>]) -> String {
-    let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
-    let width: Vec<usize> = (0..cols)
-        .map(|c| {
-            rows.iter()
-                .filter_map(|r| r.get(c))
-                .map(|s| s.chars().count())
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    let mut out = String::new();
-    for r in rows {
-        let mut line = String::new();
-        for (c, cell) in r.iter().enumerate() {
-            if c + 1 < r.len() {
-                line.push_str(&format!("{cell:<w$}\t", w = width[c]));
-            } else {
-                line.push_str(cell);
-            }
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
 }
 
 pub(super) fn print(text: &str) -> anyhow::Result<()> {

@@ -3,7 +3,8 @@
 use rudder::repo::{self, SearchOptions};
 
 use super::chart_ref::require_paths;
-use super::repo::{OutputArgs, print, table};
+use super::repo::{OutputArgs, print};
+use super::table::trimmed_columns;
 
 /// Search charts in the configured repositories (their cached indexes: run `rudder repo
 /// update` first for the latest).
@@ -92,7 +93,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                     cut(&h.description),
                 ]);
             }
-            table(&t)
+            trimmed_columns(&t)
         }
     };
     print(&text)
