@@ -1,12 +1,12 @@
 //! `rudder repo add|list|update|remove|index`: manage chart repositories, as `helm repo`.
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::Context;
 use rudder::repo::{self, Added, RepoEntry, RepoFile};
 
 use super::chart_ref::{HttpArgs, require_paths};
+use super::status::write as print;
 use super::table::trimmed_columns;
 
 /// Add, list, update and remove chart repositories; index a folder of packages.
@@ -229,12 +229,5 @@ fn index(a: IndexArgs) -> anyhow::Result<()> {
     }
     let path = a.dir.join("index.yaml");
     repo::write_atomically(&path, built.index.to_yaml().as_bytes(), false)?;
-    Ok(())
-}
-
-pub(super) fn print(text: &str) -> anyhow::Result<()> {
-    let mut out = std::io::stdout().lock();
-    out.write_all(text.as_bytes())?;
-    out.flush()?;
     Ok(())
 }

@@ -3,7 +3,8 @@
 use rudder::repo::{self, SearchOptions};
 
 use super::chart_ref::require_paths;
-use super::repo::{OutputArgs, print};
+use super::repo::OutputArgs;
+use super::status::write as print;
 use super::table::trimmed_columns;
 
 /// Search charts in the configured repositories (their cached indexes: run `rudder repo
